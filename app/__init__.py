@@ -1,0 +1,50 @@
+"""Touchloop: the Flask application package."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from app import cli, errors, i18n
+from app.config import from_environment
+from app.extensions import csrf, db, migrate
+from app.health import bp as health_bp
+from app.public import bp as public_bp
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; tests pass settings in ``test_config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions of app.extensions to this app."""
+    from app import models  # noqa: F401  (registers the models with SQLAlchemy)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
+    csrf.init_app(app)
+    i18n.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach one blueprint per audience."""
+    app.register_blueprint(health_bp)
+    app.register_blueprint(public_bp)
+
+
+def _migrations_dir() -> str:
+    """The migrations folder at the project root, wherever the app is started from."""
+    from app.config import PROJECT_ROOT
+
+    return str(PROJECT_ROOT / "migrations")

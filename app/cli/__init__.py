@@ -1,0 +1,12 @@
+"""Command-line commands, registered on the app's ``flask`` CLI."""
+
+from flask import Flask
+
+from app.cli.demo import demo_command
+from app.cli.surveys import surveys_group
+
+
+def init_app(app: Flask) -> None:
+    """Add Touchloop's commands to ``flask --app wsgi``."""
+    app.cli.add_command(surveys_group)
+    app.cli.add_command(demo_command)

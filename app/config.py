@@ -1,0 +1,60 @@
+"""Configuration read from the environment (see README, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(instance_path: str) -> str:
+    """DATABASE_URL, or a SQLite file in the instance folder."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "touchloop.sqlite3")
+    # Plain postgres:// URLs (as many hosts hand them out) mean psycopg 3 here.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def engine_options(url: str) -> dict:
+    """Connection settings: fail fast when PostgreSQL is unreachable."""
+    if url.startswith("postgresql"):
+        return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}
+    return {}
+
+
+def from_environment(instance_path: str) -> dict:
+    """The settings a deployment controls through environment variables."""
+    url = database_url(instance_path)
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+        "SMTP_URL": os.environ.get("SMTP_URL"),
+        "SURVEYS_DIR": os.environ.get("TOUCHLOOP_SURVEYS_DIR") or str(PROJECT_ROOT / "surveys"),
+        "LANGUAGES": ("zh", "en"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "app" / "translations"),
+        # A survey page may stay open a long while before the customer submits.
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+    }
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder, so a first run needs no setup.
+
+    Production sets SECRET_KEY; this keeps sessions valid across restarts of a
+    local install without ever shipping a key in the code.
+    """
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

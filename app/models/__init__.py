@@ -1,0 +1,11 @@
+"""Touchloop's database models (SQLAlchemy 2.0, typed)."""
+
+from app.models.customer import Customer, ResponseSegment
+from app.models.journey import Department, Dimension, JourneySnapshot, Stage, Touchpoint
+from app.models.response import Answer, Response
+from app.models.survey import Question, Survey, SurveyVersion
+
+__all__ = [
+    "Answer", "Customer", "Department", "Dimension", "JourneySnapshot", "Question", "Response",
+    "ResponseSegment", "Stage", "Survey", "SurveyVersion", "Touchpoint",
+]

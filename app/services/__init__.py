@@ -1,0 +1,1 @@
+"""Use cases: functions that take a session, add and flush; callers commit once."""
