@@ -1,0 +1,75 @@
+"""Turning a survey definition and a form into the page the customer sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, render_template
+from flask_babel import gettext as _
+
+from app.public.forms import SurveyFormBase, field_name
+from app.services.definitions import LoadedVersion
+from touchloop import answers as codes
+from touchloop.expressions import parse
+from touchloop.questions import Question
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """What the template needs to show one question."""
+
+    question: Question
+    number: int
+    text: str
+    help: str | None
+    low: str | None
+    high: str | None
+    fields: list
+    error: str | None
+    condition: str | None
+
+
+def error_message(code: str, question: Question) -> str:
+    """The customer-facing message for an answer error code."""
+    messages = {
+        codes.REQUIRED: _("Please answer this question."),
+        codes.GAP_INCOMPLETE: _("Please rate both what you expected and what you experienced."),
+        codes.OUT_OF_RANGE: _("Please choose one of the values shown."),
+        codes.UNKNOWN_OPTION: _("Please choose one of the options shown."),
+        codes.TOO_LONG: _("Please shorten your answer to %(count)d characters.", count=question.max_length or 0),
+    }
+    return messages[code]
+
+
+def survey_page(version: LoadedVersion, form: SurveyFormBase, *, errors: dict[str, str] | None = None,
+                notice: str | None = None, status: int = 200):
+    """Render the survey form, with any errors tied to their questions."""
+    lang = g.lang
+    definition = version.definition
+    errors = errors or {}
+    views = []
+    for number, question in enumerate(definition.questions, start=1):
+        labels = question.labels or (None, None)
+        parts = ("expected", "actual") if question.type == "gap" else (None,)
+        views.append(QuestionView(
+            question=question, number=number, text=question.text[lang],
+            help=question.help[lang] if question.help else None,
+            low=labels[0][lang] if labels[0] else None, high=labels[1][lang] if labels[1] else None,
+            fields=[form[field_name(question, part)] for part in parts],
+            error=error_message(errors[question.id], question) if question.id in errors else None,
+            condition=question.show_if,
+        ))
+    notices = {
+        "expired": _("Your page had been open a long time, so your answers were not sent yet. "
+                     "They are all still here: please press Submit again."),
+        "unavailable": _("We could not save your answers just now. They are all still here: "
+                         "please press Submit again in a moment."),
+    }
+    body = render_template("public/survey.html", survey=definition, form=form, questions=views,
+                           lang=lang, notice=notices.get(notice or ""), conditions=_conditions_json(definition))
+    return body, status
+
+
+def _conditions_json(definition) -> dict:
+    """The show_if conditions as JSON syntax trees for the page script."""
+    return {q.id: parse(q.show_if).to_json() for q in definition.questions if q.show_if}
