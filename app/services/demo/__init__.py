@@ -1,0 +1,1 @@
+"""The demo company: customers and a year of responses with believable structure."""
