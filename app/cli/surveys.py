@@ -29,7 +29,7 @@ def validate_command(path: str | None) -> None:
     """Check definition files; exit non-zero if any has a problem."""
     catalog = _read(path)
     if catalog.problems:
-        raise SystemExit(f"{len(catalog.problems)} problem(s) found; nothing is wrong with the rest.")
+        raise SystemExit(f"{len(catalog.problems)} problem(s) found.")
     click.echo(f"ok: journey.yaml and {len(catalog.surveys)} survey(s) are valid.")
 
 
