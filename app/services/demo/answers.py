@@ -60,7 +60,7 @@ def _gap(rng: random.Random, question: Question, mood: float, lift: float, situa
     expected = middle + spread * (1.3 + lift + rng.gauss(0, 0.7))
     actual = middle + spread * (1.2 + mood + rng.gauss(0, 0.6))
     if question.id == "punctuality" and situation.region == "west":
-        actual -= spread * 2.2
+        actual -= spread * 1.6
     return GapAnswer(_clip(expected, low, high), _clip(actual, low, high))
 
 

@@ -244,6 +244,14 @@
     if (label && label.textContent !== text) label.textContent = text;  // aria-live: say changes only
   }
 
+  /** Number the shown questions 1, 2, 3... so hiding one leaves no gap in the count. */
+  function renumber(shown) {
+    shown.forEach((entry, index) => {
+      const number = entry.container.querySelector('.question-number');
+      if (number) number.textContent = String(index + 1) + '.';
+    });
+  }
+
   function dropConditionNotes(form) {
     form.querySelectorAll('.condition-note').forEach((note) => {
       note.hidden = true;
@@ -279,7 +287,11 @@
       const conditions = readConditions();
       const containers = Array.from(form.querySelectorAll('[data-question]'));
       if (conditions !== null) dropConditionNotes(form);
-      const update = () => showProgress(form, applyConditions(containers, conditions));
+      const update = () => {
+        const shown = applyConditions(containers, conditions);
+        renumber(shown);
+        showProgress(form, shown);
+      };
       form.addEventListener('input', update);
       form.addEventListener('change', update);
       update();
