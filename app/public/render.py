@@ -65,7 +65,7 @@ def survey_page(version: LoadedVersion, form: SurveyFormBase, *, errors: dict[st
         "unavailable": _("We could not save your answers just now. They are all still here: "
                          "please press Submit again in a moment."),
     }
-    body = render_template("public/survey.html", survey=definition, form=form, questions=views,
+    body = render_template("public/survey.html", survey=definition, company=version.company, form=form, questions=views,
                            lang=lang, notice=notices.get(notice or ""), conditions=_conditions_json(definition))
     return body, status
 

@@ -70,7 +70,7 @@ def thanks(slug: str):
     if version is None or version.definition.slug != slug:
         version = current_version(db.session, slug) or abort(404)
     use_language(version.definition.languages)
-    return render_template("public/thanks.html", survey=version.definition, lang=g.lang)
+    return render_template("public/thanks.html", survey=version.definition, company=version.company, lang=g.lang)
 
 
 def _store_once(version, answers, meta: ResponseMeta) -> None:

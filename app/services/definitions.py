@@ -15,7 +15,7 @@ from threading import Lock
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Question, Survey, SurveyVersion
+from app.models import JourneySnapshot, Question, Survey, SurveyVersion
 from touchloop.survey import Survey as SurveyDefinition, read_survey
 from touchloop.yamlsource import YamlDocument
 
@@ -32,6 +32,7 @@ class LoadedVersion:
     touchpoint_id: int
     question_ids: dict[str, int]
     definition: SurveyDefinition
+    company: dict[str, str]  # the company's name per language, shown to customers
 
 
 _cache: OrderedDict[int, LoadedVersion] = OrderedDict()
@@ -87,5 +88,7 @@ def _load(session: Session, version: SurveyVersion) -> LoadedVersion:
         raise ValueError(f"stored survey version {version.id} does not validate: {problems[0]}")
     question_ids = dict(session.execute(
         sa.select(Question.code, Question.id).where(Question.version_id == version.id)).all())
+    journey = session.scalar(sa.select(JourneySnapshot.definition).order_by(JourneySnapshot.id.desc()).limit(1))
+    company = (journey or {}).get("company") or {}
     return LoadedVersion(version.id, version.number, version.survey_id, version.survey.touchpoint_id,
-                         question_ids, definition)
+                         question_ids, definition, company)

@@ -23,6 +23,8 @@ def test_survey_page_answers_in_english_and_chinese(client, session):
     assert '<html lang="en">' in english and "Submit" in english
     assert '<html lang="zh-CN">' in chinese and "提交" in chinese
     assert 'name="viewport"' in chinese
+    assert "华辰智能家居" in chinese and "Huachen Smart Home" in english  # the company, not the product
+    assert "questions, depending on your answers" in english
 
 
 def test_language_follows_accept_language_when_not_asked(client, session):
