@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from app import cli, errors, i18n
-from app.config import from_environment
+from app.config import from_environment, instance_secret
 from app.extensions import csrf, db, migrate
 from app.health import bp as health_bp
 from app.public import bp as public_bp
@@ -20,6 +20,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(app.instance_path)
     register_extensions(app)
     register_blueprints(app)
     errors.init_app(app)

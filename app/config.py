@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ def from_environment(instance_path: str) -> dict:
     """The settings a deployment controls through environment variables."""
     url = database_url(instance_path)
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         "SMTP_URL": os.environ.get("SMTP_URL"),
@@ -46,15 +47,25 @@ def from_environment(instance_path: str) -> dict:
     }
 
 
-def _instance_secret(instance_path: str) -> str:
+def instance_secret(instance_path: str) -> str:
     """A random key kept in the instance folder, so a first run needs no setup.
 
     Production sets SECRET_KEY; this keeps sessions valid across restarts of a
     local install without ever shipping a key in the code.
     """
     path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: when several workers start at once, exactly one writes the key.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    for _ in range(50):  # the writer may not have finished its one line yet
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY")

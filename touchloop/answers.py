@@ -77,12 +77,12 @@ def check_answers(questions: tuple[Question, ...], raw: dict[str, Any]) -> Check
 
 
 def _normalise(question: Question, value: Any) -> Any:
-    """Trim text and turn empty inputs into None."""
+    """Trim text, drop invisible control characters (NUL, zero-width), turn empty into None."""
     if isinstance(value, str):
-        value = value.strip().replace("\r\n", "\n")
-        return value or None
+        value = "".join(ch for ch in value.replace("\r\n", "\n") if ch.isprintable() or ch in "\n\t")
+        return value.strip() or None
     if question.type == "choice" and question.multiple and value is not None:
-        return [v for v in value if v]
+        return list(dict.fromkeys(v for v in value if v))  # an option ticked twice counts once
     return value
 
 

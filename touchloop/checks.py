@@ -7,9 +7,9 @@ from typing import Any
 
 from touchloop.yamlsource import Path, Problem, YamlDocument
 
-CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-SEGMENT_VALUE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
-SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+CODE_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")  # always used with fullmatch
+SEGMENT_VALUE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
+SLUG_RE = re.compile(r"[a-z][a-z0-9-]{0,39}")
 Text = dict[str, str]
 
 
@@ -45,12 +45,12 @@ class Checker:
         """Record missing required keys and unknown keys."""
         for key in sorted(required - data.keys()):
             self.fail(path, f"'{key}' is missing")
-        for key in sorted(data.keys() - required - optional):
+        for key in sorted(data.keys() - required - optional, key=str):
             self.fail(path + (str(key),), f"unknown key '{key}' (allowed: {', '.join(sorted(required | optional))})")
 
     def code(self, value: Any, path: Path, pattern: re.Pattern[str] = CODE_RE) -> str:
         """A code such as ``installation``; records a problem if malformed."""
-        if isinstance(value, str) and pattern.match(value):
+        if isinstance(value, str) and pattern.fullmatch(value):
             return value
         rule = "a slug: lower-case letters, digits and '-'" if pattern is SLUG_RE else (
             "a code: letters, digits and '_', starting with a letter" if pattern is SEGMENT_VALUE_RE
@@ -87,7 +87,7 @@ class Checker:
                 self.fail(path, f"the '{language}' translation is missing or empty")
             else:
                 result[language] = given.strip()
-        for extra in sorted(set(value) - set(self.languages)):
+        for extra in sorted(set(value) - set(self.languages), key=str):
             self.fail(path + (str(extra),), f"'{extra}' is not a declared language ({', '.join(self.languages)})")
         return result
 
@@ -96,7 +96,7 @@ class Checker:
         items = self.sequence(value, path, minimum=1, maximum=10)
         codes = tuple(str(item) for item in items)
         for index, code in enumerate(codes):
-            if not re.match(r"^[a-z]{2}(-[A-Za-z]{2,4})?$", code):
+            if not re.fullmatch(r"[a-z]{2}(-[A-Za-z]{2,4})?", code):
                 self.fail(path + (index,), f"{code!r} is not a language code such as 'zh' or 'en'")
         if len(set(codes)) != len(codes):
             self.fail(path, "a language is listed twice")

@@ -9,6 +9,7 @@ from touchloop.expressions import Comparison, Expression, ExpressionError, parse
 from touchloop.questions import Question
 
 GAP_PARTS = ("expected", "actual", "gap")
+ORDERINGS = ("<", "<=", ">", ">=")
 
 
 def check_show_if(check: Checker, questions: list[Question]) -> None:
@@ -69,9 +70,11 @@ def _comparison_problem(comparison: Comparison, question: Question) -> str | Non
     values, op = comparison.values, comparison.op
     if question.type == "unknown":
         return None
+    if question.type in ("choice", "text") and op in ORDERINGS:
+        return f"'{question.id}' is not answered with a number; compare it with == or in, not {op}"
     if question.type == "choice":
-        if op in ("<", "<=", ">", ">="):
-            return f"'{question.id}' is a choice; compare it with == or in, not {op}"
+        if question.multiple and op in ("==", "!="):
+            return f"'{question.id}' allows several options: write '\"code\" in {question.id}', not {op}"
         unknown = [v for v in values if v not in question.option_codes]
         if unknown:
             return f"'{question.id}' has no option {unknown[0]!r} (options: {', '.join(question.option_codes)})"
@@ -82,8 +85,8 @@ def _comparison_problem(comparison: Comparison, question: Question) -> str | Non
         for value in values:
             if isinstance(value, bool) or not isinstance(value, int):
                 return f"'{question.id}' is answered with a number; {value!r} is not one"
-            if op in ("==", "!=", "in", "not in") and not low <= value <= high:
-                return f"{value} is outside the scale of '{question.id}' ({low} to {high}), so this never matches"
+            if not low <= value <= high:
+                return f"{value} is outside the scale of '{question.id}' ({low} to {high}), so this never changes"
     elif question.type == "text" and any(not isinstance(v, str) for v in values):
         return f"'{question.id}' is a text answer; compare it with text in double quotes"
     return None

@@ -9,6 +9,7 @@ from touchloop.checks import SEGMENT_VALUE_RE, Checker, Text
 from touchloop.yamlsource import Problem, YamlDocument
 
 REQUIRED_DIMENSIONS = ("product", "service", "relationship", "convenience", "brand", "price")
+BANDED_SEGMENTS = ("years_as_customer",)
 REQUIRED_SEGMENTS = {
     "tier": ("A", "B", "C"),
     "lifecycle": ("new", "growing", "mature", "declining", "lost"),
@@ -136,7 +137,7 @@ def _stages(check: Checker, raw: Any, dept_codes: set[str]) -> list[Stage]:
             check.allowed_keys(tp, tp_path, {"code", "name", "department"}, set())
             tp_code = check.code(tp.get("code"), tp_path + ("code",))
             department = tp.get("department")
-            if department not in dept_codes:
+            if not isinstance(department, str) or department not in dept_codes:
                 check.fail(tp_path + ("department",), f"unknown department {department!r} (known: {', '.join(sorted(dept_codes))})")
             touchpoints.append(Touchpoint(tp_code, check.text(tp.get("name"), tp_path + ("name",)), code, str(department)))
             all_codes.append(tp_code)
@@ -168,6 +169,8 @@ def _segments(check: Checker, raw: Any) -> list[SegmentAttribute]:
         expected = REQUIRED_SEGMENTS.get(code)
         if expected and tuple(v.code for v in values) != expected:
             check.fail(path + ("values",), f"'{code}' must have the values {', '.join(expected)} in this order")
+        if code in BANDED_SEGMENTS and "values" in entry:
+            check.fail(path + ("values",), f"'{code}' is a number of years: give 'bands', not 'values'")
     codes = [s.code for s in result]
     check.unique(codes, ("segments",), "segment attribute")
     for code in REQUIRED_SEGMENTS:
@@ -184,7 +187,9 @@ def _bands(check: Checker, raw: Any, path: tuple) -> list[SegmentBand]:
         check.allowed_keys(entry, path + (index,), {"code", "name", "min"}, {"max"})
         low = check.integer(entry.get("min"), path + (index, "min"), 0, 1000)
         high = check.integer(entry["max"], path + (index, "max"), 1, 1000) if "max" in entry else None
-        if bands and low is not None and bands[-1].maximum != low:
+        if bands and bands[-1].maximum is None:
+            check.fail(path + (index,), "the previous band has no max, so no band can follow it")
+        elif bands and low is not None and bands[-1].maximum != low:
             check.fail(path + (index, "min"), f"this band must start where the previous one ends ({bands[-1].maximum})")
         if low is not None and high is not None and high <= low:
             check.fail(path + (index, "max"), "max must be greater than min")

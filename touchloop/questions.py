@@ -129,6 +129,10 @@ def read_gap(check: Checker, entry: dict[str, Any], path: tuple) -> Question:
     top = check.integer(entry["scale"], path + ("scale",), 3, 11) if "scale" in entry else 7
     texts = tuple(check.text(entry[key], path + (key,)) if key in entry else default
                   for key, default in zip(("expected_text", "actual_text"), DEFAULT_GAP_TEXTS))
+    for key, default in zip(("expected_text", "actual_text"), DEFAULT_GAP_TEXTS):
+        missing = [lang for lang in check.languages if lang not in default]
+        if key not in entry and missing:
+            check.fail(path, f"'{key}' is needed: there is no default in {', '.join(missing)}")
     return Question(**common, dimension=_dimension(check, entry, path), scale=(1, top or 7),
                     labels=_labels(check, entry, path, "gap"), gap_texts=texts)
 

@@ -48,10 +48,6 @@ class Survey:
         """A fingerprint of the content (not of comments or layout)."""
         return content_checksum(self.data)
 
-    def question(self, question_id: str) -> Question:
-        """The question with this id."""
-        return next(q for q in self.questions if q.id == question_id)
-
 
 def content_checksum(data: Any) -> str:
     """SHA-256 of the canonical JSON of parsed YAML data."""
@@ -67,7 +63,7 @@ def read_survey(document: YamlDocument, journey: Journey | None) -> tuple[Survey
     check.languages = check.languages_list(data.get("languages", []), ("languages",))
     slug = check.code(data.get("slug"), ("slug",), SLUG_RE)
     touchpoint = str(data.get("touchpoint"))
-    if journey is not None:
+    if journey is not None and "touchpoint" in data:
         _check_against_journey(check, journey, touchpoint)
     title = check.text(data.get("title"), ("title",))
     optional_text = {key: check.text(data[key], (key,)) if key in data else None for key in ("intro", "thanks")}
@@ -98,12 +94,13 @@ def _questions(check: Checker, raw: Any, journey: Journey | None) -> list[Questi
         path = ("questions", index)
         entry = check.mapping(item, path)
         kind = entry.get("type")
-        reader = QUESTION_READERS.get(kind)
+        reader = QUESTION_READERS.get(kind) if isinstance(kind, str) else None
         if reader is None:
             known = ", ".join(QUESTION_READERS)
             check.fail(path + ("type",), f"unknown question type {kind!r} (known: {known})" if kind else "'type' is missing")
             # Keep its id so conditions naming it are not reported a second time.
-            questions.append(Question(id=str(entry.get("id")), type="unknown", text={}))
+            if isinstance(entry.get("id"), str):
+                questions.append(Question(id=entry["id"], type="unknown", text={}))
             continue
         question = reader(check, entry, path)
         if question.dimension and journey is not None and question.dimension not in journey.dimension_codes:

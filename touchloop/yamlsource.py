@@ -69,7 +69,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         if node is None:
             raise YamlError(Problem(file, 1, "", "the file is empty"))
         lines: dict[Path, int] = {}
-        _record_lines(node, (), lines, file)
+        _record_lines(node, (), lines, file, frozenset())
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -83,8 +83,11 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     return YamlDocument(file, data, lines)
 
 
-def _record_lines(node: yaml.Node, path: Path, lines: dict[Path, int], file: str) -> None:
-    """Walk the node tree, noting each path's line and refusing duplicate keys."""
+def _record_lines(node: yaml.Node, path: Path, lines: dict[Path, int], file: str, above: frozenset) -> None:
+    """Walk the node tree, noting each path's line; refuse duplicate keys and self-referring aliases."""
+    if id(node) in above:
+        raise YamlError(Problem(file, node.start_mark.line + 1, format_path(path), "an alias refers to itself"))
+    above = above | {id(node)}
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -94,8 +97,8 @@ def _record_lines(node: yaml.Node, path: Path, lines: dict[Path, int], file: str
                 line = key_node.start_mark.line + 1
                 raise YamlError(Problem(file, line, format_path(path + (key,)), "this key appears twice"))
             seen.add(key)
-            _record_lines(value_node, path + (key,), lines, file)
+            _record_lines(value_node, path + (key,), lines, file, above)
             lines[path + (key,)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, path + (index,), lines, file)
+            _record_lines(item, path + (index,), lines, file, above)

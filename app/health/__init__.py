@@ -16,8 +16,9 @@ def healthz():
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         db.session.rollback()
+        # The details (host, user) go to the log, not to whoever asks.
         current_app.logger.warning("health check: database unreachable: %s", exc)
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+        reason = f"cannot reach the database ({type(exc).__name__})"
         return {"status": "error", "database": "unreachable", "reason": reason}, 503
     finally:
         db.session.remove()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -46,9 +47,9 @@ def build_form_class(questions: tuple[Question, ...], language: str) -> type[Sur
             choices = _scale(question)
             for part, text in zip(("expected", "actual"), question.gap_texts or ({}, {})):
                 fields[field_name(question, part)] = RadioField(text.get(language, part), choices=choices,
-                                                                 coerce=int, validate_choice=False)
+                                                                 coerce=strict_int, validate_choice=False)
         elif question.is_numeric:
-            fields[field_name(question)] = RadioField(label, choices=_scale(question), coerce=int, validate_choice=False)
+            fields[field_name(question)] = RadioField(label, choices=_scale(question), coerce=strict_int, validate_choice=False)
         elif question.type == "choice":
             choices = [SelectChoice(o.code, o.text[language]) for o in question.options]
             kind = CheckboxesField if question.multiple else RadioField
@@ -56,6 +57,17 @@ def build_form_class(questions: tuple[Question, ...], language: str) -> type[Sur
         else:
             fields[field_name(question)] = TextAreaField(label)
     return type("SurveyForm", (SurveyFormBase,), fields)
+
+
+def strict_int(value: Any) -> int | None:
+    """Parse a scale value: plain ASCII digits only (no "1_0", "+4" or other scripts)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    if not re.fullmatch(r"-?[0-9]{1,3}", str(value)):
+        raise ValueError("not a scale value")
+    return int(value)
 
 
 def _scale(question: Question) -> list[SelectChoice]:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from flask import g, render_template
+import sqlalchemy as sa
+from flask import g, render_template, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db
+from app.models import JourneySnapshot
 from flask_babel import gettext as _
 
 from app.public.forms import SurveyFormBase, field_name
@@ -12,6 +18,9 @@ from app.services.definitions import LoadedVersion
 from touchloop import answers as codes
 from touchloop.expressions import parse
 from touchloop.questions import Question
+
+
+SOURCE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -64,10 +73,32 @@ def survey_page(version: LoadedVersion, form: SurveyFormBase, *, errors: dict[st
                      "They are all still here: please press Submit again."),
         "unavailable": _("We could not save your answers just now. They are all still here: "
                          "please press Submit again in a moment."),
+        "cookies": _("Your browser did not send back our cookie, which we need to accept your answers safely. "
+                     "Please allow cookies for this site, then press Submit again: your answers are all still here."),
     }
-    body = render_template("public/survey.html", survey=definition, company=version.company, form=form, questions=views,
+    body = render_template("public/survey.html", survey=definition, company=company_name(), form=form, questions=views, source=channel(),
                            lang=lang, notice=notices.get(notice or ""), conditions=_conditions_json(definition))
     return body, status
+
+
+def channel() -> str | None:
+    """The ``src`` tag of the survey link (e.g. store-12), if it is a well-formed one."""
+    source = request.args.get("src", "")
+    return source if SOURCE_RE.fullmatch(source) else None
+
+
+def company_name() -> dict[str, str]:
+    """The company's name per language, from the journey last loaded.
+
+    Only decoration: if the database is down the page goes without it, so a
+    customer whose submission failed still gets their answers back.
+    """
+    try:
+        journey = db.session.scalar(sa.select(JourneySnapshot.definition).order_by(JourneySnapshot.id.desc()).limit(1))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {}
+    return (journey or {}).get("company") or {}
 
 
 def _conditions_json(definition) -> dict:

@@ -7,19 +7,27 @@ import uuid
 from datetime import datetime, timezone
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.extensions import csrf, db
 from app.i18n import use_language
 from app.public import bp
 from app.public.forms import build_form_class, parse_started_at, raw_answers
-from app.public.render import survey_page
-from app.services.definitions import current_version, loaded_version, version_for_submission
+from app.public.render import channel, company_name, survey_page
+from app.services.definitions import LoadedVersion, current_version, loaded_version, parse_id, version_for_submission
 from app.services.responses import ResponseMeta, record_response, response_exists
 from touchloop.answers import check_answers
+from touchloop.checks import SLUG_RE
 
-KEY_RE = re.compile(r"^[A-Za-z0-9-]{16,64}$")
-SOURCE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+KEY_RE = re.compile(r"[A-Za-z0-9-]{16,64}")
+
+
+@bp.url_value_preprocessor
+def refuse_malformed_slugs(endpoint, values):
+    """A slug that no survey could have is a 404 without asking the database."""
+    if values and "slug" in values and not SLUG_RE.fullmatch(values["slug"]):
+        abort(404)
 
 
 @bp.get("/s/<slug>")
@@ -35,26 +43,22 @@ def survey(slug: str):
 
 
 @bp.post("/s/<slug>")
-@csrf.exempt  # checked by the form itself, so a failed check re-shows the answers
+@csrf.exempt  # checked below instead, so that a failed check re-shows the answers
 def submit(slug: str):
     """Check the answers; store them once; thank the customer or show what to fix."""
     version = version_for_submission(db.session, slug, request.form.get("version_id")) or abort(404)
     use_language(version.definition.languages)
     form = build_form_class(version.definition.questions, g.lang)()
-    key = form.submission_key.data or ""
-    if not KEY_RE.match(key):
+    if not KEY_RE.fullmatch(form.submission_key.data or ""):
         form.submission_key.data = uuid.uuid4().hex
-    form.validate()  # parses every field; only the CSRF check can fail here
-    if form.csrf_token.errors:
-        return survey_page(version, form, notice="expired", status=400)
+    refusal = _csrf_refusal()
+    if refusal:
+        return survey_page(version, form, notice=refusal, status=400)
     checked = check_answers(version.definition.questions, raw_answers(form, version.definition.questions))
     if not checked.ok:
         return survey_page(version, form, errors=checked.errors, status=422)
-    started = parse_started_at(form.started_at.data)
-    meta = ResponseMeta(submission_key=form.submission_key.data, language=g.lang, channel=_channel(),
-                        started_at=datetime.fromtimestamp(started, timezone.utc) if started else None)
     try:
-        _store_once(version, checked.answers, meta)
+        _store_once(version, checked.answers, _meta(form))
     except OperationalError as exc:
         db.session.rollback()
         current_app.logger.error("could not store a response, database unavailable: %s", exc.orig)
@@ -65,29 +69,47 @@ def submit(slug: str):
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str):
     """The thank-you page, shown after every acknowledged submission."""
-    version_id = request.args.get("v", "")
-    version = loaded_version(db.session, int(version_id)) if version_id.isdigit() else None
+    version_id = parse_id(request.args.get("v"))
+    version = loaded_version(db.session, version_id) if version_id else None
     if version is None or version.definition.slug != slug:
         version = current_version(db.session, slug) or abort(404)
     use_language(version.definition.languages)
-    return render_template("public/thanks.html", survey=version.definition, company=version.company, lang=g.lang)
+    return render_template("public/thanks.html", survey=version.definition, company=company_name(),
+                           lang=g.lang, version_id=version.version_id)
 
 
-def _store_once(version, answers, meta: ResponseMeta) -> None:
-    """Insert the response unless its submission key is already stored; commit."""
+def _csrf_refusal() -> str | None:
+    """Why the CSRF check failed ("cookies" or "expired"), or None if it passed."""
+    try:
+        csrf.protect()
+    except CSRFError:
+        if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+            return "cookies"
+        return "expired"
+    return None
+
+
+def _meta(form) -> ResponseMeta:
+    """Where and when this response was given."""
+    started = parse_started_at(form.started_at.data)
+    return ResponseMeta(submission_key=form.submission_key.data, language=g.lang, channel=channel() or "web",
+                        started_at=datetime.fromtimestamp(started, timezone.utc) if started else None)
+
+
+def _store_once(version: LoadedVersion, answers: dict, meta: ResponseMeta) -> None:
+    """Insert the response unless its submission key is already stored; commit.
+
+    The commit lives here, not in a service, because exactly-once storage is
+    decided by the unique key at commit time: a concurrent twin (double click,
+    browser retry) that wins the race turns our insert into a no-op.
+    """
     if response_exists(db.session, meta.submission_key):
         return
     try:
         record_response(db.session, version, answers, meta)
         db.session.commit()
     except IntegrityError:
-        # A concurrent twin (double click, retry) won the race on the unique key.
         db.session.rollback()
         if not response_exists(db.session, meta.submission_key):
             raise
 
-
-def _channel() -> str:
-    """Where the response came from: the ``src`` tag of the link, or ``web``."""
-    source = request.args.get("src", "")
-    return source if SOURCE_RE.match(source) else "web"

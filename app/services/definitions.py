@@ -8,6 +8,7 @@ customer's submission be checked and re-shown while the database is down.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
@@ -15,7 +16,7 @@ from threading import Lock
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import JourneySnapshot, Question, Survey, SurveyVersion
+from app.models import Question, Survey, SurveyVersion, Touchpoint
 from touchloop.survey import Survey as SurveyDefinition, read_survey
 from touchloop.yamlsource import YamlDocument
 
@@ -32,7 +33,6 @@ class LoadedVersion:
     touchpoint_id: int
     question_ids: dict[str, int]
     definition: SurveyDefinition
-    company: dict[str, str]  # the company's name per language, shown to customers
 
 
 _cache: OrderedDict[int, LoadedVersion] = OrderedDict()
@@ -65,10 +65,15 @@ def current_version(session: Session, slug: str) -> LoadedVersion | None:
     return loaded_version(session, version_id) if version_id else None
 
 
+def parse_id(text: str | None) -> int | None:
+    """A database id from untrusted text: 1 to 9 ASCII digits, else None."""
+    return int(text) if text and re.fullmatch(r"[0-9]{1,9}", text) else None
+
+
 def version_for_submission(session: Session, slug: str, version_id: str | None) -> LoadedVersion | None:
     """The version a posted form answered, if it names one of ``slug``; else the newest."""
-    if version_id and version_id.isdigit():
-        loaded = loaded_version(session, int(version_id))
+    if parse_id(version_id):
+        loaded = loaded_version(session, parse_id(version_id))
         if loaded is not None and loaded.definition.slug == slug:
             return loaded
     return current_version(session, slug)
@@ -88,7 +93,6 @@ def _load(session: Session, version: SurveyVersion) -> LoadedVersion:
         raise ValueError(f"stored survey version {version.id} does not validate: {problems[0]}")
     question_ids = dict(session.execute(
         sa.select(Question.code, Question.id).where(Question.version_id == version.id)).all())
-    journey = session.scalar(sa.select(JourneySnapshot.definition).order_by(JourneySnapshot.id.desc()).limit(1))
-    company = (journey or {}).get("company") or {}
-    return LoadedVersion(version.id, version.number, version.survey_id, version.survey.touchpoint_id,
-                         question_ids, definition, company)
+    # The touchpoint the version itself names: the survey may have moved since.
+    touchpoint_id = session.scalar(sa.select(Touchpoint.id).where(Touchpoint.code == definition.touchpoint))
+    return LoadedVersion(version.id, version.number, version.survey_id, touchpoint_id, question_ids, definition)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -105,6 +105,4 @@ def _upsert(session: Session, model, code: str, **values):
 
 def _journey_data(journey: Journey) -> dict:
     """The journey as plain JSON-able data, for its snapshot and checksum."""
-    from dataclasses import asdict
-
     return asdict(journey)

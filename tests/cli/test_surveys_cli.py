@@ -65,6 +65,12 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(runner, session):
     assert session.scalar(sa.select(sa.func.count(Response.id))) == 400
 
 
+def _demo(runner, *args: str) -> None:
+    """Run flask demo and insist that it succeeded."""
+    result = runner.invoke(args=["demo", "--customers", "50", "--responses", "300", *args])
+    assert result.exit_code == 0, result.output
+
+
 def _fingerprint(session) -> tuple:
     """Aggregates that change if any generated value changes."""
     return (
@@ -76,10 +82,10 @@ def _fingerprint(session) -> tuple:
 
 
 def test_demo_is_deterministic_for_a_seed(runner, session):
-    runner.invoke(args=["demo", "--customers", "50", "--responses", "300", "--seed", "7"])
+    _demo(runner, "--seed", "7")
     first = _fingerprint(session)
     session.rollback()
-    runner.invoke(args=["demo", "--customers", "50", "--responses", "300", "--seed", "7", "--force"])
+    _demo(runner, "--seed", "7", "--force")
     assert _fingerprint(session)[:3] == first[:3]
-    runner.invoke(args=["demo", "--customers", "50", "--responses", "300", "--seed", "8", "--force"])
+    _demo(runner, "--seed", "8", "--force")
     assert _fingerprint(session)[:2] != first[:2]

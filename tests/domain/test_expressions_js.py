@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import shutil
 import subprocess
@@ -172,10 +173,13 @@ process.stdout.write(JSON.stringify(results));
 
 @pytest.fixture(scope="module")
 def node() -> str:
-    """The node executable; the tests are skipped without it."""
+    """The node executable. Without it (a user's machine with only python3) the
+    comparison is skipped; CI sets TOUCHLOOP_REQUIRE_NODE so there it must run."""
     path = shutil.which("node")
     if path is None:
-        pytest.skip("node is not installed")
+        if os.environ.get("TOUCHLOOP_REQUIRE_NODE"):
+            pytest.fail("node is required (TOUCHLOOP_REQUIRE_NODE is set) but not installed")
+        pytest.skip("node is not installed; the page script's evaluator is compared with Python only where it is")
     return path
 
 

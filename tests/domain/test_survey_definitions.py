@@ -175,3 +175,63 @@ def test_core_imports_neither_flask_nor_sqlalchemy():
             "print(','.join(bad)); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("condition, message", [
+    ('topics == "price"', "'topics' allows several options: write '\"code\" in topics'"),
+    ('why < "m"', "'why' is not answered with a number"),
+    ("punctuality.gap <= -99", "-99 is outside the scale of 'punctuality' (-6 to 6)"),
+    ("recommend > 11", "11 is outside the scale of 'recommend' (0 to 10)"),
+])
+def test_conditions_that_cannot_work_are_refused(tmp_path, condition, message):
+    text = MINIMAL_SURVEY + f"""\
+  - id: later
+    type: text
+    show_if: '{condition}'
+    text: {{zh: 说明, en: Tell us more}}
+"""
+    found = problems_for(tmp_path, text)
+    assert len(found) == 1 and message in found[0], found
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("    type: nps\n", "    type: [nps]\n", "questions[0].type: unknown question type ['nps']"),
+    ("    required: true\n", "    required: true\n    1: one\n    foo: bar\n", "questions[0].1: unknown key '1'"),
+    ("title: {zh: 安装回访, en: Installation follow-up}", "title: {zh: 安装回访, en: Installation follow-up, 1: x}",
+     "title.1: '1' is not a declared language"),
+    ("slug: mini", 'slug: "mini\\n"', "slug: 'mini\\n' is not a slug"),
+    ("  - id: why\n", '  - id: "why\\n"\n', "questions[2].id: 'why\\n' is not a code"),
+    ("slug: mini\n", "slug: &s [*s]\n", "slug[0]: an alias refers to itself"),
+])
+def test_odd_values_are_reported_not_crashed_on(tmp_path, old, new, message):
+    found = problems_for(tmp_path, MINIMAL_SURVEY.replace(old, new, 1))
+    assert any(message in line for line in found), found
+
+
+def test_top_level_list_is_refused(tmp_path):
+    assert problems_for(tmp_path, "- a\n- b\n")[0].endswith("expected a mapping of keys to values, found a list")
+
+
+def test_gap_in_a_language_without_default_texts_needs_its_own(tmp_path):
+    folder = make_survey_dir(tmp_path)
+    journey = (folder / "journey.yaml").read_text(encoding="utf-8").replace("languages: [zh, en]", "languages: [zh, en, fr]")
+    (folder / "journey.yaml").write_text(journey, encoding="utf-8")
+    survey = ("slug: fr\ntouchpoint: installation\nlanguages: [fr]\ntitle: {fr: Installation}\nquestions:\n"
+              "  - id: on_time\n    type: gap\n    text: {fr: Ponctualité}\n"
+              "    labels: {low: {fr: Mauvais}, high: {fr: Excellent}}\n")
+    (folder / "fr.yaml").write_text(survey, encoding="utf-8")
+    found = [str(p) for p in read_catalog(folder).problems]
+    assert any("'expected_text' is needed: there is no default in fr" in line for line in found), found
+
+
+def test_journey_department_of_the_wrong_type_is_reported(tmp_path):
+    folder = make_survey_dir(tmp_path)
+    journey = (folder / "journey.yaml").read_text(encoding="utf-8")
+    (folder / "journey.yaml").write_text(journey.replace("department: sales", "department: [sales]", 1), encoding="utf-8")
+    found = [str(p) for p in read_catalog(folder).problems]
+    assert len(found) == 1 and "unknown department ['sales']" in found[0]
+
+
+def test_missing_touchpoint_is_reported_once(tmp_path):
+    assert problems_for(tmp_path, MINIMAL_SURVEY.replace("touchpoint: installation\n", "")) == [
+        f"{tmp_path}/surveys/broken.yaml:1: 'touchpoint' is missing"]
