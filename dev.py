@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Set up and run Touchloop, or its tests, on a machine that has only python3.
 
-    python3 dev.py run     virtual environment, install, migrate, load the surveys,
-                           fill the demo company if the database is empty, serve on :5000
-    python3 dev.py test    virtual environment with the test tools, then the whole suite
-                           (extra arguments go to pytest, e.g. python3 dev.py test -k gap)
+python3 dev.py run     virtual environment, install, migrate, load the surveys,
+                       fill the demo company if the database is empty, serve on :5000
+python3 dev.py test    virtual environment with the test tools, then the whole suite
+                       (extra arguments go to pytest, e.g. python3 dev.py test -k gap)
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ def ensure_environment(requirements: str) -> None:
         try:
             venv.create(VENV, with_pip=True)
         except Exception as exc:  # e.g. Debian without python3-venv
-            sys.exit(f"dev: could not create a virtual environment ({exc}); "
-                     "on Debian/Ubuntu install it with: apt-get install python3-venv")
+            sys.exit(
+                f"dev: could not create a virtual environment ({exc}); "
+                "on Debian/Ubuntu install it with: apt-get install python3-venv"
+            )
     wanted = _fingerprint(requirements)
     stamp = VENV / f".installed-{Path(requirements).stem}"
     if stamp.exists() and stamp.read_text() == wanted:

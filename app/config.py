@@ -18,7 +18,7 @@ def database_url(instance_path: str) -> str:
     # Plain postgres:// URLs (as many hosts hand them out) mean psycopg 3 here.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

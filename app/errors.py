@@ -50,8 +50,9 @@ def init_app(app: Flask) -> None:
         """The database could not be reached: ask the visitor to try again shortly."""
         db.session.rollback()
         app.logger.error("database unavailable: %s", exc.orig)
-        return error_response(503, _("We are having a moment"),
-                              _("Our service is briefly unavailable. Please try again in a minute."))
+        return error_response(
+            503, _("We are having a moment"), _("Our service is briefly unavailable. Please try again in a minute.")
+        )
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -21,7 +21,7 @@ def database_url(tmp_path_factory) -> str:
     """The database the suite runs on; built once per run from the migrations."""
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     engine = sa.create_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
@@ -39,13 +39,15 @@ def database_url(tmp_path_factory) -> str:
 @pytest.fixture
 def app(database_url, tmp_path):
     """A fresh app whose tables are emptied after each test."""
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {},
-        "SECRET_KEY": "test-secret",
-        "SURVEYS_DIR": str(DEMO_SURVEYS),
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+            "SECRET_KEY": "test-secret",
+            "SURVEYS_DIR": str(DEMO_SURVEYS),
+        }
+    )
     yield app
     with app.app_context():
         db.session.remove()

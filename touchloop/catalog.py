@@ -44,8 +44,11 @@ def read_catalog(path: Path) -> Catalog:
             continue
         if survey.slug in slugs:
             line = parse_yaml(survey_path.read_text(encoding="utf-8"), str(survey_path)).line_of(("slug",))
-            catalog.problems.append(Problem(str(survey_path), line, "slug",
-                                            f"the slug '{survey.slug}' is already used by {slugs[survey.slug]}"))
+            catalog.problems.append(
+                Problem(
+                    str(survey_path), line, "slug", f"the slug '{survey.slug}' is already used by {slugs[survey.slug]}"
+                )
+            )
         slugs[survey.slug] = str(survey_path)
         catalog.surveys.append(survey)
     return catalog

@@ -52,9 +52,15 @@ class Checker:
         """A code such as ``installation``; records a problem if malformed."""
         if isinstance(value, str) and pattern.fullmatch(value):
             return value
-        rule = "a slug: lower-case letters, digits and '-'" if pattern is SLUG_RE else (
-            "a code: letters, digits and '_', starting with a letter" if pattern is SEGMENT_VALUE_RE
-            else "a code: lower-case letters, digits and '_', starting with a letter")
+        rule = (
+            "a slug: lower-case letters, digits and '-'"
+            if pattern is SLUG_RE
+            else (
+                "a code: letters, digits and '_', starting with a letter"
+                if pattern is SEGMENT_VALUE_RE
+                else "a code: lower-case letters, digits and '_', starting with a letter"
+            )
+        )
         self.fail(path, f"{value!r} is not {rule} (at most 40 characters)")
         return str(value)
 

@@ -20,8 +20,9 @@ def check_show_if(check: Checker, questions: list[Question]) -> None:
             read_condition(check, question.show_if, path, questions, position=position)
 
 
-def read_condition(check: Checker, source: Any, path: tuple, questions: list[Question],
-                   *, position: int | None) -> Expression | None:
+def read_condition(
+    check: Checker, source: Any, path: tuple, questions: list[Question], *, position: int | None
+) -> Expression | None:
     """Parse and check a condition; ``position`` limits it to earlier questions."""
     if not isinstance(source, str) or not source.strip():
         check.fail(path, "expected a condition such as 'recommend <= 6'")
@@ -67,26 +68,35 @@ def _reference_problem(name: str, part: str | None, by_id: dict, position: int |
 
 def _comparison_problem(comparison: Comparison, question: Question) -> str | None:
     """Why comparing this question's answer with these values cannot make sense."""
-    values, op = comparison.values, comparison.op
-    if question.type == "unknown":
-        return None
-    if question.type in ("choice", "text") and op in ORDERINGS:
-        return f"'{question.id}' is not answered with a number; compare it with == or in, not {op}"
+    if question.type in ("choice", "text") and comparison.op in ORDERINGS:
+        return f"'{question.id}' is not answered with a number; compare it with == or in, not {comparison.op}"
     if question.type == "choice":
-        if question.multiple and op in ("==", "!="):
-            return f"'{question.id}' allows several options: write '\"code\" in {question.id}', not {op}"
-        unknown = [v for v in values if v not in question.option_codes]
-        if unknown:
-            return f"'{question.id}' has no option {unknown[0]!r} (options: {', '.join(question.option_codes)})"
-    elif question.is_numeric:
-        low, high = question.scale or (0, 10)
-        if comparison.ref.part == "gap":
-            low, high = low - high, high - low
-        for value in values:
-            if isinstance(value, bool) or not isinstance(value, int):
-                return f"'{question.id}' is answered with a number; {value!r} is not one"
-            if not low <= value <= high:
-                return f"{value} is outside the scale of '{question.id}' ({low} to {high}), so this never changes"
-    elif question.type == "text" and any(not isinstance(v, str) for v in values):
+        return _choice_problem(comparison, question)
+    if question.is_numeric:
+        return _number_problem(comparison, question)
+    if question.type == "text" and any(not isinstance(v, str) for v in comparison.values):
         return f"'{question.id}' is a text answer; compare it with text in double quotes"
+    return None
+
+
+def _choice_problem(comparison: Comparison, question: Question) -> str | None:
+    """Option codes must exist; a multiple choice is tested with ``in``."""
+    if question.multiple and comparison.op in ("==", "!="):
+        return f"'{question.id}' allows several options: write '\"code\" in {question.id}', not {comparison.op}"
+    unknown = [v for v in comparison.values if v not in question.option_codes]
+    if unknown:
+        return f"'{question.id}' has no option {unknown[0]!r} (options: {', '.join(question.option_codes)})"
+    return None
+
+
+def _number_problem(comparison: Comparison, question: Question) -> str | None:
+    """Values must be whole numbers on the scale (of the gap, for ``.gap``)."""
+    low, high = question.scale or (0, 10)
+    if comparison.ref.part == "gap":
+        low, high = low - high, high - low
+    for value in comparison.values:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"'{question.id}' is answered with a number; {value!r} is not one"
+        if not low <= value <= high:
+            return f"{value} is outside the scale of '{question.id}' ({low} to {high}), so this never changes"
     return None

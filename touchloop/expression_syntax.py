@@ -18,9 +18,14 @@ PARTS = ("expected", "actual", "gap")
 _KEYWORDS = {"and": None, "or": None, "not": None, "in": None, "true": True, "false": False}
 _COMPARISON_OPS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 _LITERAL_KINDS = frozenset({"int", "str", "true", "false"})
-_HINTS = {"=": "use '==' to compare", "!": "use 'not', or '!=' to compare",
-          "&": "use 'and'", "|": "use 'or'", "'": "strings use double quotes",
-          "-": "write negative numbers with the digits right after '-', as in -2"}
+_HINTS = {
+    "=": "use '==' to compare",
+    "!": "use 'not', or '!=' to compare",
+    "&": "use 'and'",
+    "|": "use 'or'",
+    "'": "strings use double quotes",
+    "-": "write negative numbers with the digits right after '-', as in -2",
+}
 
 
 class ExpressionError(ValueError):
@@ -95,8 +100,10 @@ class _Token:
 
 _SPACE = re.compile(r"\s*")
 _STRING_BODY = re.compile(r'(?:[^"\\]|\\["\\])*')
-_TOKEN = re.compile(r'(?P<int>-?[0-9]+(?:\.[0-9]+)?[A-Za-z0-9_]*)|(?P<str>"(?:[^"\\]|\\["\\])*")'
-                    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[=!<>]=|[<>()\[\],.])")
+_TOKEN = re.compile(
+    r'(?P<int>-?[0-9]+(?:\.[0-9]+)?[A-Za-z0-9_]*)|(?P<str>"(?:[^"\\]|\\["\\])*")'
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[=!<>]=|[<>()\[\],.])"
+)
 
 
 def _unexpected(source: str, pos: int) -> ExpressionError:
@@ -169,8 +176,9 @@ class _Parser:
         self.depth += change
         if self.depth > MAX_DEPTH:
             raise ExpressionError(
-                f"the condition is nested too deeply (more than {MAX_DEPTH} levels of "
-                "parentheses or 'not')", token.column)
+                f"the condition is nested too deeply (more than {MAX_DEPTH} levels of parentheses or 'not')",
+                token.column,
+            )
 
     def parse(self) -> Node:
         token = self.peek()
@@ -216,8 +224,8 @@ class _Parser:
         chained = self.peek()
         if self.comparison_op() is not None:
             raise ExpressionError(
-                "comparisons cannot be chained; join them with 'and', as in "
-                "'a < b and b < c'", chained.column)
+                "comparisons cannot be chained; join them with 'and', as in 'a < b and b < c'", chained.column
+            )
         return Compare(left, op, right)
 
     def comparison_op(self) -> str | None:

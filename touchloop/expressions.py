@@ -62,8 +62,16 @@ from touchloop.expression_syntax import (
 
 __all__ = ["MAX_DEPTH", "PARTS", "Comparison", "Expression", "ExpressionError", "Reference", "parse"]
 
-_FLIPPED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=",
-            "in": "contains", "not in": "not contains"}
+_FLIPPED = {
+    "==": "==",
+    "!=": "!=",
+    "<": ">",
+    "<=": ">=",
+    ">": "<",
+    ">=": "<=",
+    "in": "contains",
+    "not in": "not contains",
+}
 
 
 @dataclass(frozen=True)
@@ -112,8 +120,10 @@ def _ordered(test: Callable[[int, int], bool]) -> Callable[[object, object], boo
 _OPERATORS: dict[str, Callable[[object, object], bool]] = {
     "==": _equal,
     "!=": lambda a, b: _kind(a) is not None and _kind(a) is _kind(b) and not _equal(a, b),
-    "<": _ordered(lambda a, b: a < b), "<=": _ordered(lambda a, b: a <= b),
-    ">": _ordered(lambda a, b: a > b), ">=": _ordered(lambda a, b: a >= b),
+    "<": _ordered(lambda a, b: a < b),
+    "<=": _ordered(lambda a, b: a <= b),
+    ">": _ordered(lambda a, b: a > b),
+    ">=": _ordered(lambda a, b: a >= b),
     "in": lambda a, b: _contains(b, a),
     "not in": lambda a, b: not _contains(b, a),
 }

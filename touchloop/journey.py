@@ -131,15 +131,22 @@ def _stages(check: Checker, raw: Any, dept_codes: set[str]) -> list[Stage]:
         check.allowed_keys(entry, path, {"code", "name", "touchpoints"}, set())
         code = check.code(entry.get("code"), path + ("code",))
         touchpoints = []
-        for tp_index, tp_item in enumerate(check.sequence(entry.get("touchpoints"), path + ("touchpoints",), minimum=1, maximum=60)):
+        for tp_index, tp_item in enumerate(
+            check.sequence(entry.get("touchpoints"), path + ("touchpoints",), minimum=1, maximum=60)
+        ):
             tp_path = path + ("touchpoints", tp_index)
             tp = check.mapping(tp_item, tp_path)
             check.allowed_keys(tp, tp_path, {"code", "name", "department"}, set())
             tp_code = check.code(tp.get("code"), tp_path + ("code",))
             department = tp.get("department")
             if not isinstance(department, str) or department not in dept_codes:
-                check.fail(tp_path + ("department",), f"unknown department {department!r} (known: {', '.join(sorted(dept_codes))})")
-            touchpoints.append(Touchpoint(tp_code, check.text(tp.get("name"), tp_path + ("name",)), code, str(department)))
+                check.fail(
+                    tp_path + ("department",),
+                    f"unknown department {department!r} (known: {', '.join(sorted(dept_codes))})",
+                )
+            touchpoints.append(
+                Touchpoint(tp_code, check.text(tp.get("name"), tp_path + ("name",)), code, str(department))
+            )
             all_codes.append(tp_code)
         stages.append(Stage(code, check.text(entry.get("name"), path + ("name",)), tuple(touchpoints)))
     check.unique([s.code for s in stages], ("stages",), "stage")
@@ -193,7 +200,13 @@ def _bands(check: Checker, raw: Any, path: tuple) -> list[SegmentBand]:
             check.fail(path + (index, "min"), f"this band must start where the previous one ends ({bands[-1].maximum})")
         if low is not None and high is not None and high <= low:
             check.fail(path + (index, "max"), "max must be greater than min")
-        bands.append(SegmentBand(check.code(entry.get("code"), path + (index, "code")),
-                                 check.text(entry.get("name"), path + (index, "name")), low or 0, high))
+        bands.append(
+            SegmentBand(
+                check.code(entry.get("code"), path + (index, "code")),
+                check.text(entry.get("name"), path + (index, "name")),
+                low or 0,
+                high,
+            )
+        )
     check.unique([b.code for b in bands], path, "band")
     return bands

@@ -91,7 +91,10 @@ def _labels(check: Checker, entry: dict[str, Any], path: tuple, kind: str) -> tu
         return default
     labels = check.mapping(entry["labels"], path + ("labels",))
     check.allowed_keys(labels, path + ("labels",), {"low", "high"}, set())
-    return (check.text(labels.get("low"), path + ("labels", "low")), check.text(labels.get("high"), path + ("labels", "high")))
+    return (
+        check.text(labels.get("low"), path + ("labels", "low")),
+        check.text(labels.get("high"), path + ("labels", "high")),
+    )
 
 
 def _dimension(check: Checker, entry: dict[str, Any], path: tuple) -> str | None:
@@ -104,13 +107,20 @@ def read_fixed_scale(check: Checker, entry: dict[str, Any], path: tuple) -> Ques
     kind = entry["type"]
     allowed = {"labels"} | ({"dimension"} if kind != "nps" else set())
     if "scale" in entry:
-        check.fail(path + ("scale",), f"'{kind}' has a fixed scale {FIXED_SCALES[kind][0]}–{FIXED_SCALES[kind][1]}; remove 'scale'")
+        check.fail(
+            path + ("scale",),
+            f"'{kind}' has a fixed scale {FIXED_SCALES[kind][0]}–{FIXED_SCALES[kind][1]}; remove 'scale'",
+        )
         entry = {k: v for k, v in entry.items() if k != "scale"}
     if kind == "nps" and "dimension" in entry:
         check.fail(path + ("dimension",), "an 'nps' question measures loyalty as a whole and takes no dimension")
         entry = {k: v for k, v in entry.items() if k != "dimension"}
-    return Question(**_common(check, entry, path, allowed), dimension=_dimension(check, entry, path),
-                    scale=FIXED_SCALES[kind], labels=_labels(check, entry, path, kind))
+    return Question(
+        **_common(check, entry, path, allowed),
+        dimension=_dimension(check, entry, path),
+        scale=FIXED_SCALES[kind],
+        labels=_labels(check, entry, path, kind),
+    )
 
 
 def read_rating(check: Checker, entry: dict[str, Any], path: tuple) -> Question:
@@ -119,22 +129,33 @@ def read_rating(check: Checker, entry: dict[str, Any], path: tuple) -> Question:
     top = check.integer(entry.get("scale"), path + ("scale",), 2, 11) if "scale" in entry else None
     if "scale" not in entry:
         check.fail(path, "'scale' is missing: a rating runs from 1 to scale (2–11)")
-    return Question(**common, dimension=_dimension(check, entry, path), scale=(1, top or 5),
-                    labels=_labels(check, entry, path, "rating"))
+    return Question(
+        **common,
+        dimension=_dimension(check, entry, path),
+        scale=(1, top or 5),
+        labels=_labels(check, entry, path, "rating"),
+    )
 
 
 def read_gap(check: Checker, entry: dict[str, Any], path: tuple) -> Question:
     """``gap``: one aspect asked twice (expected, actual) on the same scale."""
     common = _common(check, entry, path, {"scale", "labels", "dimension", "expected_text", "actual_text"})
     top = check.integer(entry["scale"], path + ("scale",), 3, 11) if "scale" in entry else 7
-    texts = tuple(check.text(entry[key], path + (key,)) if key in entry else default
-                  for key, default in zip(("expected_text", "actual_text"), DEFAULT_GAP_TEXTS))
+    texts = tuple(
+        check.text(entry[key], path + (key,)) if key in entry else default
+        for key, default in zip(("expected_text", "actual_text"), DEFAULT_GAP_TEXTS)
+    )
     for key, default in zip(("expected_text", "actual_text"), DEFAULT_GAP_TEXTS):
         missing = [lang for lang in check.languages if lang not in default]
         if key not in entry and missing:
             check.fail(path, f"'{key}' is needed: there is no default in {', '.join(missing)}")
-    return Question(**common, dimension=_dimension(check, entry, path), scale=(1, top or 7),
-                    labels=_labels(check, entry, path, "gap"), gap_texts=texts)
+    return Question(
+        **common,
+        dimension=_dimension(check, entry, path),
+        scale=(1, top or 7),
+        labels=_labels(check, entry, path, "gap"),
+        gap_texts=texts,
+    )
 
 
 def read_choice(check: Checker, entry: dict[str, Any], path: tuple) -> Question:
@@ -144,8 +165,12 @@ def read_choice(check: Checker, entry: dict[str, Any], path: tuple) -> Question:
     for index, item in enumerate(check.sequence(entry.get("options"), path + ("options",), minimum=2, maximum=20)):
         option = check.mapping(item, path + ("options", index))
         check.allowed_keys(option, path + ("options", index), {"code", "text"}, set())
-        options.append(Option(check.code(option.get("code"), path + ("options", index, "code")),
-                              check.text(option.get("text"), path + ("options", index, "text"))))
+        options.append(
+            Option(
+                check.code(option.get("code"), path + ("options", index, "code")),
+                check.text(option.get("text"), path + ("options", index, "text")),
+            )
+        )
     check.unique([o.code for o in options], path + ("options",), "option code")
     multiple = check.boolean(entry["multiple"], path + ("multiple",)) if "multiple" in entry else False
     return Question(**common, options=tuple(options), multiple=multiple)

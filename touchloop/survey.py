@@ -72,8 +72,18 @@ def read_survey(document: YamlDocument, journey: Journey | None) -> tuple[Survey
     followups = _followups(check, data.get("followups", []), questions)
     if check.problems:
         return None, check.problems
-    survey = Survey(slug, touchpoint, check.languages, title,
-                    optional_text["intro"], optional_text["thanks"], tuple(questions), tuple(followups), data, document.file)
+    survey = Survey(
+        slug,
+        touchpoint,
+        check.languages,
+        title,
+        optional_text["intro"],
+        optional_text["thanks"],
+        tuple(questions),
+        tuple(followups),
+        data,
+        document.file,
+    )
     return survey, []
 
 
@@ -84,7 +94,9 @@ def _check_against_journey(check: Checker, journey: Journey, touchpoint: str) ->
         check.fail(("touchpoint",), f"unknown touchpoint {touchpoint!r} (journey.yaml has: {known})")
     extra = [lang for lang in check.languages if lang not in journey.languages]
     if extra:
-        check.fail(("languages",), f"{', '.join(extra)} not among the journey's languages ({', '.join(journey.languages)})")
+        check.fail(
+            ("languages",), f"{', '.join(extra)} not among the journey's languages ({', '.join(journey.languages)})"
+        )
 
 
 def _questions(check: Checker, raw: Any, journey: Journey | None) -> list[Question]:
@@ -97,14 +109,19 @@ def _questions(check: Checker, raw: Any, journey: Journey | None) -> list[Questi
         reader = QUESTION_READERS.get(kind) if isinstance(kind, str) else None
         if reader is None:
             known = ", ".join(QUESTION_READERS)
-            check.fail(path + ("type",), f"unknown question type {kind!r} (known: {known})" if kind else "'type' is missing")
+            check.fail(
+                path + ("type",), f"unknown question type {kind!r} (known: {known})" if kind else "'type' is missing"
+            )
             # Keep its id so conditions naming it are not reported a second time.
             if isinstance(entry.get("id"), str):
                 questions.append(Question(id=entry["id"], type="unknown", text={}))
             continue
         question = reader(check, entry, path)
         if question.dimension and journey is not None and question.dimension not in journey.dimension_codes:
-            check.fail(path + ("dimension",), f"unknown dimension {question.dimension!r} (known: {', '.join(sorted(journey.dimension_codes))})")
+            check.fail(
+                path + ("dimension",),
+                f"unknown dimension {question.dimension!r} (known: {', '.join(sorted(journey.dimension_codes))})",
+            )
         questions.append(question)
     check.unique([q.id for q in questions], ("questions",), "question id")
     return questions

@@ -27,8 +27,9 @@ def demo_command(seed: int, customers: int, responses: int, force: bool, if_empt
             click.echo("demo: the database already has data; leaving it alone.")
             return
         if not force:
-            raise click.ClickException("the database already has customers or responses; "
-                                       "use --force to erase them and fill it again.")
+            raise click.ClickException(
+                "the database already has customers or responses; use --force to erase them and fill it again."
+            )
         erase_people_and_responses(db.session)
     catalog = read_catalog(Path(current_app.config["SURVEYS_DIR"]))
     if catalog.problems:
@@ -39,5 +40,7 @@ def demo_command(seed: int, customers: int, responses: int, force: bool, if_empt
     started = time.perf_counter()
     summary = fill_demo(db.session, catalog.journey, seed=seed, customers=customers, responses=responses)
     db.session.commit()
-    click.echo(f"demo: {summary.customers} customers, {summary.responses} responses, "
-               f"{summary.answers} answers in {time.perf_counter() - started:.1f} s (seed {seed}).")
+    click.echo(
+        f"demo: {summary.customers} customers, {summary.responses} responses, "
+        f"{summary.answers} answers in {time.perf_counter() - started:.1f} s (seed {seed})."
+    )

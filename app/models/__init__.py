@@ -6,6 +6,16 @@ from app.models.response import Answer, Response
 from app.models.survey import Question, Survey, SurveyVersion
 
 __all__ = [
-    "Answer", "Customer", "Department", "Dimension", "JourneySnapshot", "Question", "Response",
-    "ResponseSegment", "Stage", "Survey", "SurveyVersion", "Touchpoint",
+    "Answer",
+    "Customer",
+    "Department",
+    "Dimension",
+    "JourneySnapshot",
+    "Question",
+    "Response",
+    "ResponseSegment",
+    "Stage",
+    "Survey",
+    "SurveyVersion",
+    "Touchpoint",
 ]

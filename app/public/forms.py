@@ -46,10 +46,13 @@ def build_form_class(questions: tuple[Question, ...], language: str) -> type[Sur
         if question.type == "gap":
             choices = _scale(question)
             for part, text in zip(("expected", "actual"), question.gap_texts or ({}, {})):
-                fields[field_name(question, part)] = RadioField(text.get(language, part), choices=choices,
-                                                                 coerce=strict_int, validate_choice=False)
+                fields[field_name(question, part)] = RadioField(
+                    text.get(language, part), choices=choices, coerce=strict_int, validate_choice=False
+                )
         elif question.is_numeric:
-            fields[field_name(question)] = RadioField(label, choices=_scale(question), coerce=strict_int, validate_choice=False)
+            fields[field_name(question)] = RadioField(
+                label, choices=_scale(question), coerce=strict_int, validate_choice=False
+            )
         elif question.type == "choice":
             choices = [SelectChoice(o.code, o.text[language]) for o in question.options]
             kind = CheckboxesField if question.multiple else RadioField

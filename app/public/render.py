@@ -7,18 +7,16 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import g, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.models import JourneySnapshot
-from flask_babel import gettext as _
-
 from app.public.forms import SurveyFormBase, field_name
 from app.services.definitions import LoadedVersion
 from touchloop import answers as codes
 from touchloop.expressions import parse
 from touchloop.questions import Question
-
 
 SOURCE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
@@ -50,8 +48,14 @@ def error_message(code: str, question: Question) -> str:
     return messages[code]
 
 
-def survey_page(version: LoadedVersion, form: SurveyFormBase, *, errors: dict[str, str] | None = None,
-                notice: str | None = None, status: int = 200):
+def survey_page(
+    version: LoadedVersion,
+    form: SurveyFormBase,
+    *,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    status: int = 200,
+):
     """Render the survey form, with any errors tied to their questions."""
     lang = g.lang
     definition = version.definition
@@ -60,24 +64,43 @@ def survey_page(version: LoadedVersion, form: SurveyFormBase, *, errors: dict[st
     for number, question in enumerate(definition.questions, start=1):
         labels = question.labels or (None, None)
         parts = ("expected", "actual") if question.type == "gap" else (None,)
-        views.append(QuestionView(
-            question=question, number=number, text=question.text[lang],
-            help=question.help[lang] if question.help else None,
-            low=labels[0][lang] if labels[0] else None, high=labels[1][lang] if labels[1] else None,
-            fields=[form[field_name(question, part)] for part in parts],
-            error=error_message(errors[question.id], question) if question.id in errors else None,
-            condition=question.show_if,
-        ))
+        views.append(
+            QuestionView(
+                question=question,
+                number=number,
+                text=question.text[lang],
+                help=question.help[lang] if question.help else None,
+                low=labels[0][lang] if labels[0] else None,
+                high=labels[1][lang] if labels[1] else None,
+                fields=[form[field_name(question, part)] for part in parts],
+                error=error_message(errors[question.id], question) if question.id in errors else None,
+                condition=question.show_if,
+            )
+        )
     notices = {
-        "expired": _("Your page had been open a long time, so your answers were not sent yet. "
-                     "They are all still here: please press Submit again."),
-        "unavailable": _("We could not save your answers just now. They are all still here: "
-                         "please press Submit again in a moment."),
-        "cookies": _("Your browser did not send back our cookie, which we need to accept your answers safely. "
-                     "Please allow cookies for this site, then press Submit again: your answers are all still here."),
+        "expired": _(
+            "Your page had been open a long time, so your answers were not sent yet. "
+            "They are all still here: please press Submit again."
+        ),
+        "unavailable": _(
+            "We could not save your answers just now. They are all still here: please press Submit again in a moment."
+        ),
+        "cookies": _(
+            "Your browser did not send back our cookie, which we need to accept your answers safely. "
+            "Please allow cookies for this site, then press Submit again: your answers are all still here."
+        ),
     }
-    body = render_template("public/survey.html", survey=definition, company=company_name(), form=form, questions=views, source=channel(),
-                           lang=lang, notice=notices.get(notice or ""), conditions=_conditions_json(definition))
+    body = render_template(
+        "public/survey.html",
+        survey=definition,
+        company=company_name(),
+        form=form,
+        questions=views,
+        source=channel(),
+        lang=lang,
+        notice=notices.get(notice or ""),
+        conditions=_conditions_json(definition),
+    )
     return body, status
 
 

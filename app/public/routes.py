@@ -74,8 +74,13 @@ def thanks(slug: str):
     if version is None or version.definition.slug != slug:
         version = current_version(db.session, slug) or abort(404)
     use_language(version.definition.languages)
-    return render_template("public/thanks.html", survey=version.definition, company=company_name(),
-                           lang=g.lang, version_id=version.version_id)
+    return render_template(
+        "public/thanks.html",
+        survey=version.definition,
+        company=company_name(),
+        lang=g.lang,
+        version_id=version.version_id,
+    )
 
 
 def _csrf_refusal() -> str | None:
@@ -92,8 +97,12 @@ def _csrf_refusal() -> str | None:
 def _meta(form) -> ResponseMeta:
     """Where and when this response was given."""
     started = parse_started_at(form.started_at.data)
-    return ResponseMeta(submission_key=form.submission_key.data, language=g.lang, channel=channel() or "web",
-                        started_at=datetime.fromtimestamp(started, timezone.utc) if started else None)
+    return ResponseMeta(
+        submission_key=form.submission_key.data,
+        language=g.lang,
+        channel=channel() or "web",
+        started_at=datetime.fromtimestamp(started, timezone.utc) if started else None,
+    )
 
 
 def _store_once(version: LoadedVersion, answers: dict, meta: ResponseMeta) -> None:
@@ -112,4 +121,3 @@ def _store_once(version: LoadedVersion, answers: dict, meta: ResponseMeta) -> No
         db.session.rollback()
         if not response_exists(db.session, meta.submission_key):
             raise
-

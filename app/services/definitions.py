@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import Question, Survey, SurveyVersion, Touchpoint
-from touchloop.survey import Survey as SurveyDefinition, read_survey
+from touchloop.survey import Survey as SurveyDefinition
+from touchloop.survey import read_survey
 from touchloop.yamlsource import YamlDocument
 
 CACHE_SIZE = 256
@@ -59,8 +60,11 @@ def loaded_version(session: Session, version_id: int) -> LoadedVersion | None:
 def current_version(session: Session, slug: str) -> LoadedVersion | None:
     """The newest version of the survey with this slug, or None."""
     version_id = session.scalar(
-        sa.select(SurveyVersion.id).join(Survey).where(Survey.slug == slug)
-        .order_by(SurveyVersion.number.desc()).limit(1)
+        sa.select(SurveyVersion.id)
+        .join(Survey)
+        .where(Survey.slug == slug)
+        .order_by(SurveyVersion.number.desc())
+        .limit(1)
     )
     return loaded_version(session, version_id) if version_id else None
 
@@ -87,12 +91,14 @@ def clear_cache() -> None:
 
 def _load(session: Session, version: SurveyVersion) -> LoadedVersion:
     """Parse a stored version and collect its question ids."""
-    definition, problems = read_survey(YamlDocument(f"{version.survey.slug} v{version.number}",
-                                                    version.definition, {}), None)
+    definition, problems = read_survey(
+        YamlDocument(f"{version.survey.slug} v{version.number}", version.definition, {}), None
+    )
     if definition is None:
         raise ValueError(f"stored survey version {version.id} does not validate: {problems[0]}")
-    question_ids = dict(session.execute(
-        sa.select(Question.code, Question.id).where(Question.version_id == version.id)).all())
+    question_ids = dict(
+        session.execute(sa.select(Question.code, Question.id).where(Question.version_id == version.id)).all()
+    )
     # The touchpoint the version itself names: the survey may have moved since.
     touchpoint_id = session.scalar(sa.select(Touchpoint.id).where(Touchpoint.code == definition.touchpoint))
     return LoadedVersion(version.id, version.number, version.survey_id, touchpoint_id, question_ids, definition)

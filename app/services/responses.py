@@ -33,15 +33,25 @@ def response_exists(session: Session, submission_key: str) -> bool:
 
 def record_response(session: Session, version: LoadedVersion, answers: dict[str, Any], meta: ResponseMeta) -> Response:
     """Add a response and its answer rows (answers already checked and visible-only)."""
-    response = Response(submission_key=meta.submission_key, survey_id=version.survey_id,
-                        survey_version_id=version.version_id, touchpoint_id=version.touchpoint_id,
-                        customer_id=meta.customer_id, channel=meta.channel, language=meta.language,
-                        started_at=meta.started_at, submitted_at=utcnow())
+    response = Response(
+        submission_key=meta.submission_key,
+        survey_id=version.survey_id,
+        survey_version_id=version.version_id,
+        touchpoint_id=version.touchpoint_id,
+        customer_id=meta.customer_id,
+        channel=meta.channel,
+        language=meta.language,
+        started_at=meta.started_at,
+        submitted_at=utcnow(),
+    )
     session.add(response)
     session.flush()
-    rows = [dict(row, response_id=response.id, question_id=version.question_ids[question.id])
-            for question in version.definition.questions if question.id in answers
-            for row in answer_rows(question, answers[question.id])]
+    rows = [
+        dict(row, response_id=response.id, question_id=version.question_ids[question.id])
+        for question in version.definition.questions
+        if question.id in answers
+        for row in answer_rows(question, answers[question.id])
+    ]
     if rows:
         session.execute(sa.insert(Answer), rows)
     return response

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from app.models import Department, Dimension, JourneySnapshot, Question, Stage, Survey, SurveyVersion, Touchpoint
 from touchloop.catalog import Catalog
 from touchloop.journey import Journey
-from touchloop.survey import Survey as SurveyDefinition, content_checksum
+from touchloop.survey import Survey as SurveyDefinition
+from touchloop.survey import content_checksum
 
 
 @dataclass
@@ -50,8 +51,15 @@ def sync_journey(session: Session, journey: Journey) -> bool:
     for stage_position, stage in enumerate(journey.stages):
         stage_row = _upsert(session, Stage, stage.code, name=stage.name, position=stage_position)
         for tp in stage.touchpoints:
-            _upsert(session, Touchpoint, tp.code, name=tp.name, position=position,
-                    stage=stage_row, department=departments[tp.department])
+            _upsert(
+                session,
+                Touchpoint,
+                tp.code,
+                name=tp.name,
+                position=position,
+                stage=stage_row,
+                department=departments[tp.department],
+            )
             position += 1
     session.add(JourneySnapshot(checksum=checksum, definition=_journey_data(journey)))
     session.flush()
@@ -71,15 +79,28 @@ def load_survey(session: Session, definition: SurveyDefinition, report: LoadRepo
         report.unchanged.append(definition.slug)
         return latest
     survey.touchpoint = touchpoint
-    version = SurveyVersion(survey=survey, number=(latest.number + 1) if latest else 1,
-                            checksum=definition.checksum, definition=definition.data,
-                            source_file=definition.source)
+    version = SurveyVersion(
+        survey=survey,
+        number=(latest.number + 1) if latest else 1,
+        checksum=definition.checksum,
+        definition=definition.data,
+        source_file=definition.source,
+    )
     session.add(version)
     dimensions = dict(session.execute(sa.select(Dimension.code, Dimension.id)).all())
     for position, question in enumerate(definition.questions):
         low, high = question.scale or (None, None)
-        session.add(Question(version=version, code=question.id, position=position, type=question.type,
-                             dimension_id=dimensions.get(question.dimension), scale_min=low, scale_max=high))
+        session.add(
+            Question(
+                version=version,
+                code=question.id,
+                position=position,
+                type=question.type,
+                dimension_id=dimensions.get(question.dimension),
+                scale_min=low,
+                scale_max=high,
+            )
+        )
     session.flush()
     if latest is not None:
         report.new_versions.append((definition.slug, version.number))
@@ -88,8 +109,9 @@ def load_survey(session: Session, definition: SurveyDefinition, report: LoadRepo
 
 def latest_version(session: Session, survey: Survey) -> SurveyVersion | None:
     """The newest version of ``survey`` (the one customers are asked)."""
-    return session.scalar(sa.select(SurveyVersion).filter_by(survey_id=survey.id)
-                          .order_by(SurveyVersion.number.desc()).limit(1))
+    return session.scalar(
+        sa.select(SurveyVersion).filter_by(survey_id=survey.id).order_by(SurveyVersion.number.desc()).limit(1)
+    )
 
 
 def _upsert(session: Session, model, code: str, **values):

@@ -36,16 +36,22 @@ def test_load_is_idempotent_and_a_changed_file_is_a_new_version(runner, session,
     again = runner.invoke(args=["surveys", "load", str(folder)])
     assert "mini: unchanged" in again.output and "journey: unchanged" in again.output
     assert session.scalar(sa.select(sa.func.count(SurveyVersion.id))) == 1
-    (folder / "mini.yaml").write_text(MINIMAL_SURVEY.replace("Arriving on time", "Arriving when promised"), encoding="utf-8")
+    (folder / "mini.yaml").write_text(
+        MINIMAL_SURVEY.replace("Arriving on time", "Arriving when promised"), encoding="utf-8"
+    )
     changed = runner.invoke(args=["surveys", "load", str(folder)])
     assert "mini: changed, now version 2" in changed.output
     assert session.scalars(sa.select(SurveyVersion.number).order_by(SurveyVersion.number)).all() == [1, 2]
 
 
 def test_load_with_a_problem_loads_nothing(runner, session, tmp_path):
-    folder = make_survey_dir(tmp_path, {"mini.yaml": MINIMAL_SURVEY,
-                                        "broken.yaml": MINIMAL_SURVEY.replace("slug: mini", "slug: other")
-                                        .replace("type: nps", "type: stars")})
+    folder = make_survey_dir(
+        tmp_path,
+        {
+            "mini.yaml": MINIMAL_SURVEY,
+            "broken.yaml": MINIMAL_SURVEY.replace("slug: mini", "slug: other").replace("type: nps", "type: stars"),
+        },
+    )
     result = runner.invoke(args=["surveys", "load", str(folder)])
     assert result.exit_code != 0 and "nothing was loaded" in result.output
     assert session.scalar(sa.select(sa.func.count(Survey.id))) == 0
@@ -76,7 +82,11 @@ def _fingerprint(session) -> tuple:
     return (
         session.scalar(sa.select(sa.func.sum(Answer.value))),
         session.scalar(sa.select(sa.func.sum(Answer.expected))),
-        tuple(session.execute(sa.select(Customer.tier, sa.func.count()).group_by(Customer.tier).order_by(Customer.tier)).all()),
+        tuple(
+            session.execute(
+                sa.select(Customer.tier, sa.func.count()).group_by(Customer.tier).order_by(Customer.tier)
+            ).all()
+        ),
         tuple(session.scalars(sa.select(Response.channel).order_by(Response.submitted_at).limit(20)).all()),
     )
 

@@ -616,12 +616,18 @@ def test_to_json_writes_references_with_their_part(source, part):
 @pytest.mark.parametrize("op", ["==", "!=", "<", "<=", ">", ">=", "in", "not in"])
 def test_to_json_writes_every_comparison_operator(op):
     assert parse(f"q {op} [1, 2]").to_json() == {
-        "cmp": op, "left": {"ref": "q", "part": None}, "right": {"lit": [1, 2]}}
+        "cmp": op,
+        "left": {"ref": "q", "part": None},
+        "right": {"lit": [1, 2]},
+    }
 
 
 def test_to_json_keeps_the_order_of_the_operands():
     assert parse('"a" in reasons').to_json() == {
-        "cmp": "in", "left": {"lit": "a"}, "right": {"ref": "reasons", "part": None}}
+        "cmp": "in",
+        "left": {"lit": "a"},
+        "right": {"ref": "reasons", "part": None},
+    }
 
 
 def test_to_json_writes_not_and_or_with_flat_item_lists():
@@ -629,8 +635,10 @@ def test_to_json_writes_not_and_or_with_flat_item_lists():
         "op": "or",
         "items": [
             {"not": {"ref": "a", "part": None}},
-            {"op": "and", "items": [{"ref": "b", "part": None}, {"ref": "c", "part": None},
-                                    {"ref": "d", "part": None}]},
+            {
+                "op": "and",
+                "items": [{"ref": "b", "part": None}, {"ref": "c", "part": None}, {"ref": "d", "part": None}],
+            },
             {"ref": "e", "part": None},
         ],
     }
@@ -641,12 +649,19 @@ def test_to_json_drops_parentheses_but_keeps_their_grouping():
         "op": "and",
         "items": [
             {"cmp": "==", "left": {"ref": "a", "part": None}, "right": {"lit": 1}},
-            {"not": {"op": "or", "items": [
-                {"ref": "b", "part": None},
-                {"cmp": "==",
-                 "left": {"cmp": "<", "left": {"ref": "c", "part": "gap"}, "right": {"lit": 0}},
-                 "right": {"lit": False}},
-            ]}},
+            {
+                "not": {
+                    "op": "or",
+                    "items": [
+                        {"ref": "b", "part": None},
+                        {
+                            "cmp": "==",
+                            "left": {"cmp": "<", "left": {"ref": "c", "part": "gap"}, "right": {"lit": 0}},
+                            "right": {"lit": False},
+                        },
+                    ],
+                }
+            },
         ],
     }
 
@@ -687,7 +702,7 @@ def test_to_json_gives_a_fresh_tree_each_time():
         ("!q", 1, "unexpected character '!'; use 'not', or '!=' to compare"),
         ("a == 1 && b == 2", 8, "unexpected character '&'; use 'and'"),
         ("a == 1 || b == 2", 8, "unexpected character '|'; use 'or'"),
-        ("q == 'a'", 6, "unexpected character \"'\"; strings use double quotes"),
+        ("q == 'a'", 6, 'unexpected character "\'"; strings use double quotes'),
         ("q == - 2", 6, "unexpected character '-'; write negative numbers"),
         ("q == é", 6, "unexpected character 'é'"),
         ("q == 1 + 1", 8, "unexpected character '+'"),
@@ -818,5 +833,4 @@ def test_expression_error_survives_pickling():
     with pytest.raises(ExpressionError) as caught:
         parse("q <=")
     copy = pickle.loads(pickle.dumps(caught.value))
-    assert (copy.message, copy.column, str(copy)) == (
-        caught.value.message, caught.value.column, str(caught.value))
+    assert (copy.message, copy.column, str(copy)) == (caught.value.message, caught.value.column, str(caught.value))

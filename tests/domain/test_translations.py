@@ -15,8 +15,11 @@ def test_every_message_is_translated_and_compiled():
         po = read_po(handle, locale="zh")
     with open(CATALOG / "messages.mo", "rb") as handle:
         mo = read_mo(handle)
-    untranslated = [m.id for m in po if m.id and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))]
+    untranslated = [
+        m.id for m in po if m.id and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
     assert untranslated == []
+
     def table(catalog):
         return {_key(m.id): _key(m.string) for m in catalog if m.id}
 

@@ -26,15 +26,26 @@ def test_answers_are_columns_that_group_by_in_sql(session, tmp_path):
     _answer(session, version, recommend=9, punctuality=GapAnswer(6, 4), topics=["price", "care"])
     _answer(session, version, recommend=3, punctuality=GapAnswer(5, 5), why="Late", topics=["price"])
     histogram = session.execute(
-        sa.select(Answer.value, sa.func.count()).join(Question)
-        .where(Question.code == "recommend").group_by(Answer.value).order_by(Answer.value)).all()
+        sa.select(Answer.value, sa.func.count())
+        .join(Question)
+        .where(Question.code == "recommend")
+        .group_by(Answer.value)
+        .order_by(Answer.value)
+    ).all()
     assert [tuple(row) for row in histogram] == [(3, 1), (9, 1)]
     gap = session.execute(
-        sa.select(sa.func.count(), sa.func.sum(Answer.value - Answer.expected)).join(Question)
-        .where(Question.code == "punctuality")).one()
+        sa.select(sa.func.count(), sa.func.sum(Answer.value - Answer.expected))
+        .join(Question)
+        .where(Question.code == "punctuality")
+    ).one()
     assert tuple(gap) == (2, -2)
-    options = session.execute(sa.select(Answer.choice, sa.func.count()).join(Question)
-                              .where(Question.code == "topics").group_by(Answer.choice).order_by(Answer.choice)).all()
+    options = session.execute(
+        sa.select(Answer.choice, sa.func.count())
+        .join(Question)
+        .where(Question.code == "topics")
+        .group_by(Answer.choice)
+        .order_by(Answer.choice)
+    ).all()
     assert [tuple(row) for row in options] == [("care", 1), ("price", 2)]
 
 
@@ -43,12 +54,15 @@ def test_response_keeps_its_version_after_the_file_changes(session, tmp_path):
     load_surveys(session, folder)
     old = current_version(session, "mini")
     response = _answer(session, old, recommend=8)
-    (folder / "mini.yaml").write_text(MINIMAL_SURVEY.replace("What matters to you?", "What matters most?"),
-                                      encoding="utf-8")
+    (folder / "mini.yaml").write_text(
+        MINIMAL_SURVEY.replace("What matters to you?", "What matters most?"), encoding="utf-8"
+    )
     report = load_surveys(session, folder)
     new = current_version(session, "mini")
     assert report.new_versions == [("mini", 2)] and new.version_id != old.version_id
     stored = session.get(Response, response.id)
     assert stored.survey_version_id == old.version_id
-    question_version = session.scalar(sa.select(Question.version_id).join(Answer).where(Answer.response_id == response.id))
+    question_version = session.scalar(
+        sa.select(Question.version_id).join(Answer).where(Answer.response_id == response.id)
+    )
     assert question_version == old.version_id

@@ -56,7 +56,9 @@ def test_control_characters_are_dropped_from_text(client, session):
 
 
 def test_invisible_text_does_not_answer_a_required_question(client, session, tmp_path):
-    survey = MINIMAL_SURVEY.replace("    type: text\n    show_if: recommend <= 6\n", "    type: text\n    required: true\n")
+    survey = MINIMAL_SURVEY.replace(
+        "    type: text\n    show_if: recommend <= 6\n", "    type: text\n    required: true\n"
+    )
     load_surveys(session, make_survey_dir(tmp_path, {"mini.yaml": survey}))
     form = open_survey(client, "mini")
     response = client.post("/s/mini?lang=en", data={**form, "q_recommend": "8", "q_why": "\u200b \x00"})
@@ -84,8 +86,9 @@ def test_old_version_keeps_its_touchpoint_when_the_survey_moves(app, client, ses
     folder = make_survey_dir(tmp_path, {"mini.yaml": MINIMAL_SURVEY})
     load_surveys(session, folder)
     old_form = open_survey(client, "mini")
-    (folder / "mini.yaml").write_text(MINIMAL_SURVEY.replace("touchpoint: installation", "touchpoint: consultation"),
-                                      encoding="utf-8")
+    (folder / "mini.yaml").write_text(
+        MINIMAL_SURVEY.replace("touchpoint: installation", "touchpoint: consultation"), encoding="utf-8"
+    )
     load_surveys(session, folder)
     from app.services import definitions
 

@@ -19,9 +19,14 @@ def test_healthz_reports_the_database_ok(client):
 
 def test_healthz_is_503_with_a_reason_when_the_database_is_unreachable():
     # Nothing listens on port 1: a real refused connection, not a mock.
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/none",
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}}})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/none",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}},
+        }
+    )
     response = app.test_client().get("/healthz")
     body = response.get_json()
     assert response.status_code == 503

@@ -11,9 +11,16 @@ from tests.factories import load_surveys
 from tests.web.forms import open_survey, post_survey
 
 INSTALL = "delivery-installation"
-GOOD = {"q_recommend": "9", "q_overall_satisfaction": "4", "q_delivery_condition": "intact",
-        "q_punctuality__expected": "6", "q_punctuality__actual": "5", "q_workmanship__expected": "6",
-        "q_workmanship__actual": "6", "q_contact_me": "no"}
+GOOD = {
+    "q_recommend": "9",
+    "q_overall_satisfaction": "4",
+    "q_delivery_condition": "intact",
+    "q_punctuality__expected": "6",
+    "q_punctuality__actual": "5",
+    "q_workmanship__expected": "6",
+    "q_workmanship__actual": "6",
+    "q_contact_me": "no",
+}
 
 
 def test_survey_page_is_shown_in_english_and_chinese(client, session):
@@ -56,8 +63,9 @@ def test_valid_submission_is_stored_with_its_version_and_thanked(client, session
     stored = session.scalars(sa.select(Response)).one()
     assert (stored.channel, stored.language, stored.survey_version_id) == ("store-12", "en", int(form["version_id"]))
     assert stored.started_at is not None and stored.submitted_at is not None
-    gap = session.execute(sa.select(Answer.expected, Answer.value).join(Question)
-                          .where(Question.code == "punctuality")).one()
+    gap = session.execute(
+        sa.select(Answer.expected, Answer.value).join(Question).where(Question.code == "punctuality")
+    ).one()
     assert tuple(gap) == (6, 5)
     thanks = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Thank you" in thanks

@@ -14,8 +14,9 @@ def test_response_survives_a_reload_of_a_changed_file(app, client, session, tmp_
     load_surveys(session, folder)
     old_form = open_survey(client, "mini")
     assert post_survey(client, "mini", open_survey(client, "mini"), {"q_recommend": "7"}).status_code == 303
-    (folder / "mini.yaml").write_text(MINIMAL_SURVEY.replace("Arriving on time", "Arriving when promised"),
-                                      encoding="utf-8")
+    (folder / "mini.yaml").write_text(
+        MINIMAL_SURVEY.replace("Arriving on time", "Arriving when promised"), encoding="utf-8"
+    )
     runner = app.test_cli_runner()
     assert "mini: changed, now version 2" in runner.invoke(args=["surveys", "load", str(folder)]).output
     new_form = open_survey(client, "mini")
@@ -23,6 +24,9 @@ def test_response_survives_a_reload_of_a_changed_file(app, client, session, tmp_
     assert "Arriving when promised" in client.get("/s/mini?lang=en").get_data(as_text=True)
     assert post_survey(client, "mini", old_form, {"q_recommend": "8"}).status_code == 303
     assert post_survey(client, "mini", new_form, {"q_recommend": "9"}).status_code == 303
-    stored = dict(session.execute(sa.select(Response.survey_version_id, sa.func.count())
-                                  .group_by(Response.survey_version_id)).all())
+    stored = dict(
+        session.execute(
+            sa.select(Response.survey_version_id, sa.func.count()).group_by(Response.survey_version_id)
+        ).all()
+    )
     assert stored == {int(old_form["version_id"]): 2, int(new_form["version_id"]): 1}

@@ -13,12 +13,22 @@ from touchloop.questions import Question
 TIER_EXPECTATION = {"A": 0.9, "B": 0.4, "C": 0.0}
 LIFECYCLE_MOOD = {"new": 0.15, "growing": 0.1, "mature": 0.0, "declining": -0.6, "lost": -1.0}
 COMMENTS = {
-    "zh": ["师傅比约定时间晚到了两个多小时，也没有提前打电话。", "价格说明不够清楚，安装费是后来才告诉我的。",
-           "客服电话排队太久，问题转了三次才有人处理。", "产品不错，但是App经常连不上设备。",
-           "销售顾问对产品参数不熟悉，很多问题答不上来。", "安装后现场没有清理干净。"],
-    "en": ["The installer came two hours late and did not call ahead.", "The installation fee was only mentioned after I paid.",
-           "I waited on hold for ages and was transferred three times.", "Good product, but the app keeps losing the devices.",
-           "The consultant did not know the product well enough to answer my questions.", "They left a mess after installing."],
+    "zh": [
+        "师傅比约定时间晚到了两个多小时，也没有提前打电话。",
+        "价格说明不够清楚，安装费是后来才告诉我的。",
+        "客服电话排队太久，问题转了三次才有人处理。",
+        "产品不错，但是App经常连不上设备。",
+        "销售顾问对产品参数不熟悉，很多问题答不上来。",
+        "安装后现场没有清理干净。",
+    ],
+    "en": [
+        "The installer came two hours late and did not call ahead.",
+        "The installation fee was only mentioned after I paid.",
+        "I waited on hold for ages and was transferred three times.",
+        "Good product, but the app keeps losing the devices.",
+        "The consultant did not know the product well enough to answer my questions.",
+        "They left a mess after installing.",
+    ],
 }
 
 

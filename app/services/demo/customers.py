@@ -16,8 +16,13 @@ BUSINESS_NAMES = {
     "healthcare": ("康宁诊所", "仁和口腔", "安心养老中心", "百草堂药房"),
     "education": ("启明幼儿园", "博雅培训学校", "新航道教育", "小树苗托育"),
 }
-CITIES = {"east": "上海杭州南京苏州宁波", "north": "北京天津石家庄太原", "south": "广州深圳厦门南宁",
-          "central": "武汉长沙郑州南昌", "west": "成都重庆西安昆明"}
+CITIES = {
+    "east": "上海杭州南京苏州宁波",
+    "north": "北京天津石家庄太原",
+    "south": "广州深圳厦门南宁",
+    "central": "武汉长沙郑州南昌",
+    "west": "成都重庆西安昆明",
+}
 REGION_WEIGHTS = {"east": 35, "south": 25, "north": 20, "central": 12, "west": 8}
 INDUSTRY_WEIGHTS = {"residential": 64, "hospitality": 9, "retail": 9, "office": 9, "healthcare": 5, "education": 4}
 
@@ -47,11 +52,18 @@ def make_customers(rng: random.Random, count: int, today: date) -> list[DemoCust
         since = today - timedelta(days=int(rng.triangular(10, 3650, 400)))
         value = rng.lognormvariate(9.2 if industry == "residential" else 10.6, 0.9)
         city = _city(rng, region)
-        customers.append(DemoCustomer(
-            external_id=f"DEMO-{number:05d}", name=_name(rng, industry, city),
-            email=f"customer{number:05d}@example.com", phone=f"13{rng.randint(0, 9)}{rng.randint(10**7, 10**8 - 1)}",
-            region=region, industry=industry, customer_since=since,
-            annual_value=Decimal(f"{value:.2f}")))
+        customers.append(
+            DemoCustomer(
+                external_id=f"DEMO-{number:05d}",
+                name=_name(rng, industry, city),
+                email=f"customer{number:05d}@example.com",
+                phone=f"13{rng.randint(0, 9)}{rng.randint(10**7, 10**8 - 1)}",
+                region=region,
+                industry=industry,
+                customer_since=since,
+                annual_value=Decimal(f"{value:.2f}"),
+            )
+        )
     assign_tiers(customers)
     for customer in customers:
         customer.lifecycle = _lifecycle(rng, customer, today)
@@ -97,7 +109,7 @@ def _city(rng: random.Random, region: str) -> str:
     cities, i = [], 0
     while i < len(text):
         size = 3 if text.startswith("石家庄", i) else 2
-        cities.append(text[i:i + size])
+        cities.append(text[i : i + size])
         i += size
     return rng.choice(cities)
 

@@ -18,7 +18,12 @@ from app.services.responses import answer_rows
 from touchloop.answers import check_answers
 from touchloop.journey import Journey
 
-SURVEY_WEIGHTS = {"purchase": 30, "delivery-installation": 25, "after-sales-service": 25, "pre-purchase-consultation": 20}
+SURVEY_WEIGHTS = {
+    "purchase": 30,
+    "delivery-installation": 25,
+    "after-sales-service": 25,
+    "pre-purchase-consultation": 20,
+}
 CHANNELS = {"email": 45, "web": 20, "sms": 20, "store-sh-01": 5, "store-bj-02": 5, "store-gz-03": 5}
 BATCH = 1000
 
@@ -34,8 +39,9 @@ class DemoSummary:
 
 def database_is_empty(session: Session) -> bool:
     """True when there are no customers and no responses yet."""
-    return not session.scalar(sa.select(sa.exists().where(Response.id.isnot(None)))) and \
-        not session.scalar(sa.select(sa.exists().where(Customer.id.isnot(None))))
+    return not session.scalar(sa.select(sa.exists().where(Response.id.isnot(None)))) and not session.scalar(
+        sa.select(sa.exists().where(Customer.id.isnot(None)))
+    )
 
 
 def erase_people_and_responses(session: Session) -> None:
@@ -44,8 +50,9 @@ def erase_people_and_responses(session: Session) -> None:
         session.execute(sa.delete(model))
 
 
-def fill_demo(session: Session, journey: Journey, *, seed: int, customers: int, responses: int,
-              today: datetime | None = None) -> DemoSummary:
+def fill_demo(
+    session: Session, journey: Journey, *, seed: int, customers: int, responses: int, today: datetime | None = None
+) -> DemoSummary:
     """Create demo customers and responses spread over the last twelve months."""
     rng = random.Random(seed)
     now = today or datetime.now(timezone.utc)
@@ -73,29 +80,50 @@ def _one_response(rng, person: DemoCustomer, customer_id: int, version, journey:
     days_ago = rng.uniform(0, 365)
     submitted = now - timedelta(days=days_ago)
     language = "en" if rng.random() < 0.18 else "zh"
-    situation = Situation(person.tier, person.lifecycle, person.region, version.definition.touchpoint,
-                          1 - days_ago / 365, language)
+    situation = Situation(
+        person.tier, person.lifecycle, person.region, version.definition.touchpoint, 1 - days_ago / 365, language
+    )
     checked = check_answers(version.definition.questions, simulate(rng, version.definition.questions, situation))
     years = max(0.0, years_between(person.customer_since, submitted.date()))
-    segments = {"tier": person.tier, "lifecycle": person.lifecycle, "region": person.region,
-                "industry": person.industry, "years_as_customer": _band(journey, years)}
-    row = {"submission_key": uuid.UUID(int=rng.getrandbits(128)).hex, "survey_id": version.survey_id,
-           "survey_version_id": version.version_id, "touchpoint_id": version.touchpoint_id,
-           "customer_id": customer_id, "channel": rng.choices(list(CHANNELS), weights=list(CHANNELS.values()))[0],
-           "language": language, "submitted_at": submitted,
-           "started_at": submitted - timedelta(seconds=rng.randint(35, 240))}
-    answers = [dict(r, question_id=version.question_ids[q.id]) for q in version.definition.questions
-               if q.id in checked.answers for r in answer_rows(q, checked.answers[q.id])]
+    segments = {
+        "tier": person.tier,
+        "lifecycle": person.lifecycle,
+        "region": person.region,
+        "industry": person.industry,
+        "years_as_customer": _band(journey, years),
+    }
+    row = {
+        "submission_key": uuid.UUID(int=rng.getrandbits(128)).hex,
+        "survey_id": version.survey_id,
+        "survey_version_id": version.version_id,
+        "touchpoint_id": version.touchpoint_id,
+        "customer_id": customer_id,
+        "channel": rng.choices(list(CHANNELS), weights=list(CHANNELS.values()))[0],
+        "language": language,
+        "submitted_at": submitted,
+        "started_at": submitted - timedelta(seconds=rng.randint(35, 240)),
+    }
+    answers = [
+        dict(r, question_id=version.question_ids[q.id])
+        for q in version.definition.questions
+        if q.id in checked.answers
+        for r in answer_rows(q, checked.answers[q.id])
+    ]
     return {"row": row, "answers": answers, "segments": segments}
 
 
 def _insert_batch(session: Session, batch: list[dict]) -> int:
     """Insert responses, then their answers and segment snapshots; return answer count."""
-    ids = session.scalars(sa.insert(Response).returning(Response.id, sort_by_parameter_order=True),
-                          [item["row"] for item in batch]).all()
+    ids = session.scalars(
+        sa.insert(Response).returning(Response.id, sort_by_parameter_order=True), [item["row"] for item in batch]
+    ).all()
     answers = [dict(a, response_id=rid) for rid, item in zip(ids, batch) for a in item["answers"]]
-    segments = [{"response_id": rid, "attribute": k, "value": v}
-                for rid, item in zip(ids, batch) for k, v in item["segments"].items() if v]
+    segments = [
+        {"response_id": rid, "attribute": k, "value": v}
+        for rid, item in zip(ids, batch)
+        for k, v in item["segments"].items()
+        if v
+    ]
     session.execute(sa.insert(Answer), answers)
     session.execute(sa.insert(ResponseSegment), segments)
     return len(answers)
