@@ -57,26 +57,41 @@ def survey_page(
     status: int = 200,
 ):
     """Render the survey form, with any errors tied to their questions."""
-    lang = g.lang
     definition = version.definition
-    errors = errors or {}
-    views = []
-    for number, question in enumerate(definition.questions, start=1):
-        labels = question.labels or (None, None)
-        parts = ("expected", "actual") if question.type == "gap" else (None,)
-        views.append(
-            QuestionView(
-                question=question,
-                number=number,
-                text=question.text[lang],
-                help=question.help[lang] if question.help else None,
-                low=labels[0][lang] if labels[0] else None,
-                high=labels[1][lang] if labels[1] else None,
-                fields=[form[field_name(question, part)] for part in parts],
-                error=error_message(errors[question.id], question) if question.id in errors else None,
-                condition=question.show_if,
-            )
-        )
+    body = render_template(
+        "public/survey.html",
+        survey=definition,
+        company=company_name(),
+        form=form,
+        questions=[question_view(q, n, form, errors or {}) for n, q in enumerate(definition.questions, start=1)],
+        source=channel(),
+        lang=g.lang,
+        notice=notice_text(notice) if notice else None,
+        conditions=_conditions_json(definition),
+    )
+    return body, status
+
+
+def question_view(question: Question, number: int, form: SurveyFormBase, errors: dict[str, str]) -> QuestionView:
+    """One question's texts (in the page language), fields and error."""
+    lang = g.lang
+    labels = question.labels or (None, None)
+    parts = ("expected", "actual") if question.type == "gap" else (None,)
+    return QuestionView(
+        question=question,
+        number=number,
+        text=question.text[lang],
+        help=question.help[lang] if question.help else None,
+        low=labels[0][lang] if labels[0] else None,
+        high=labels[1][lang] if labels[1] else None,
+        fields=[form[field_name(question, part)] for part in parts],
+        error=error_message(errors[question.id], question) if question.id in errors else None,
+        condition=question.show_if,
+    )
+
+
+def notice_text(notice: str) -> str:
+    """The message above the form when a submission could not be taken."""
     notices = {
         "expired": _(
             "Your page had been open a long time, so your answers were not sent yet. "
@@ -90,18 +105,7 @@ def survey_page(
             "Please allow cookies for this site, then press Submit again: your answers are all still here."
         ),
     }
-    body = render_template(
-        "public/survey.html",
-        survey=definition,
-        company=company_name(),
-        form=form,
-        questions=views,
-        source=channel(),
-        lang=lang,
-        notice=notices.get(notice or ""),
-        conditions=_conditions_json(definition),
-    )
-    return body, status
+    return notices[notice]
 
 
 def channel() -> str | None:
