@@ -59,7 +59,9 @@ def fill_demo(
     people = make_customers(rng, customers, now.date())
     session.execute(sa.insert(Customer), [asdict(p) for p in people])
     ids = dict(session.execute(sa.select(Customer.external_id, Customer.id)).all())
-    versions = {slug: current_version(session, slug) for slug in session.scalars(sa.select(Survey.slug))}
+    versions = {
+        slug: current_version(session, slug) for slug in session.scalars(sa.select(Survey.slug).order_by(Survey.slug))
+    }
     versions = {slug: v for slug, v in versions.items() if v is not None}
     weights = [SURVEY_WEIGHTS.get(slug, 10) for slug in versions]
     # Valuable customers are surveyed (and answer) more often.
