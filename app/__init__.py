@@ -8,6 +8,10 @@ from typing import Any
 from flask import Flask
 
 from app import cli, errors, i18n
+from app.admin import bp as admin_bp
+from app.admin import sections
+from app.auth import bp as auth_bp
+from app.auth import roles
 from app.config import from_environment, instance_secret
 from app.extensions import csrf, db, migrate
 from app.health import bp as health_bp
@@ -37,12 +41,16 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
     csrf.init_app(app)
     i18n.init_app(app)
+    roles.init_app(app)
+    sections.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per audience."""
     app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
 
 
 def _migrations_dir() -> str:

@@ -4,9 +4,11 @@ from flask import Flask
 
 from app.cli.demo import demo_command
 from app.cli.surveys import surveys_group
+from app.cli.users import users_group
 
 
 def init_app(app: Flask) -> None:
     """Add Touchloop's commands to ``flask --app wsgi``."""
     app.cli.add_command(surveys_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(users_group)

@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.types import BigId
+from app.models.types import BigId, utcnow
 
 
 class Customer(db.Model):
-    """A customer of the company, with the attributes segments are built from."""
+    """A customer of the company, with the attributes segments are built from.
+
+    ``tier`` and ``lifecycle`` are the effective values: the ones given in the
+    imported data (``tier_given``, ``lifecycle_given``) win over computed ones.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
-    email: Mapped[str | None] = mapped_column(sa.String(254))
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     region: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     industry: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     customer_since: Mapped[date | None]
+    last_purchase: Mapped[date | None]
     annual_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     tier: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    tier_given: Mapped[str | None] = mapped_column(sa.String(40))
     lifecycle: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    lifecycle_given: Mapped[str | None] = mapped_column(sa.String(40))
+    extra: Mapped[dict | None] = mapped_column(sa.JSON)  # further segment attributes of journey.yaml
+    opted_out_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
 class ResponseSegment(db.Model):

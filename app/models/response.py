@@ -20,6 +20,8 @@ class Response(db.Model):
     survey_version_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_version.id"), index=True)
     touchpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("touchpoint.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("customer.id"), index=True)
+    # Unique: one invitation yields one response, whatever the browsers do.
+    invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitation.id"), unique=True)
     channel: Mapped[str] = mapped_column(sa.String(64))
     language: Mapped[str] = mapped_column(sa.String(8))
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

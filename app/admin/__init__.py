@@ -1,0 +1,11 @@
+"""Pages for the people who run Touchloop: managers, representatives, admins."""
+
+from flask import Blueprint
+
+from app.auth.roles import guard_blueprint
+from app.models import Role
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+guard_blueprint(bp, Role.MANAGER, Role.REPRESENTATIVE)
+
+from app.admin import home  # noqa: E402,F401  (routes register themselves on bp)
