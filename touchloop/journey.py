@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from touchloop.checks import SEGMENT_VALUE_RE, Checker, Text
@@ -67,8 +67,17 @@ class SegmentAttribute:
 
 
 @dataclass(frozen=True)
+class ContactRules:
+    """How often customers may be asked, and how long invitations live."""
+
+    min_days_between_invitations: int = 30
+    reminder_after_days: int = 5
+    invitation_valid_days: int = 30
+
+
+@dataclass(frozen=True)
 class Journey:
-    """Everything journey.yaml declares."""
+    """Everything journey.yaml declares (``data`` is the file's parsed content)."""
 
     company: Text
     languages: tuple[str, ...]
@@ -76,6 +85,8 @@ class Journey:
     stages: tuple[Stage, ...]
     dimensions: tuple[Named, ...]
     segments: tuple[SegmentAttribute, ...]
+    contact: ContactRules = ContactRules()
+    data: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def touchpoints(self) -> dict[str, Touchpoint]:
@@ -93,7 +104,9 @@ def read_journey(document: YamlDocument) -> tuple[Journey | None, list[Problem]]
     raw = document.data
     check = Checker(document)
     data = check.mapping(raw, ())
-    check.allowed_keys(data, (), {"company", "languages", "departments", "stages", "dimensions", "segments"}, set())
+    check.allowed_keys(
+        data, (), {"company", "languages", "departments", "stages", "dimensions", "segments"}, {"contact"}
+    )
     check.languages = check.languages_list(data.get("languages", []), ("languages",))
     company = check.text(data.get("company"), ("company",))
     departments = _named_list(check, data.get("departments"), ("departments",), "department")
@@ -104,10 +117,31 @@ def read_journey(document: YamlDocument) -> tuple[Journey | None, list[Problem]]
         if code not in {d.code for d in dimensions}:
             check.fail(("dimensions",), f"the dimension '{code}' is required")
     segments = _segments(check, data.get("segments"))
+    contact = _contact(check, data.get("contact", {}))
     if check.problems:
         return None, check.problems
-    journey = Journey(company, check.languages, tuple(departments), tuple(stages), tuple(dimensions), tuple(segments))
+    journey = Journey(
+        company, check.languages, tuple(departments), tuple(stages), tuple(dimensions), tuple(segments), contact, data
+    )
     return journey, []
+
+
+def _contact(check: Checker, raw: Any) -> ContactRules:
+    """The optional ``contact`` section; each setting has a sensible default."""
+    entry = check.mapping(raw, ("contact",))
+    limits = {
+        "min_days_between_invitations": (0, 365),
+        "reminder_after_days": (1, 60),
+        "invitation_valid_days": (1, 365),
+    }
+    check.allowed_keys(entry, ("contact",), set(), set(limits))
+    values = {}
+    for key, (low, high) in limits.items():
+        if key in entry:
+            value = check.integer(entry[key], ("contact", key), low, high)
+            if value is not None:
+                values[key] = value
+    return ContactRules(**values)
 
 
 def _named_list(check: Checker, raw: Any, path: tuple, what: str, pattern=None) -> list[Named]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -40,7 +40,7 @@ def sync_journey(session: Session, journey: Journey) -> bool:
     Nothing is deleted: responses point at touchpoints, and history stays.
     Returns True if the journey content differs from the last one loaded.
     """
-    checksum = content_checksum(_journey_data(journey))
+    checksum = content_checksum(journey.data)
     last = session.scalar(sa.select(JourneySnapshot).order_by(JourneySnapshot.id.desc()).limit(1))
     if last is not None and last.checksum == checksum:
         return False
@@ -61,7 +61,7 @@ def sync_journey(session: Session, journey: Journey) -> bool:
                 department=departments[tp.department],
             )
             position += 1
-    session.add(JourneySnapshot(checksum=checksum, definition=_journey_data(journey)))
+    session.add(JourneySnapshot(checksum=checksum, definition=journey.data))
     session.flush()
     return True
 
@@ -123,8 +123,3 @@ def _upsert(session: Session, model, code: str, **values):
     for key, value in values.items():
         setattr(row, key, value)
     return row
-
-
-def _journey_data(journey: Journey) -> dict:
-    """The journey as plain JSON-able data, for its snapshot and checksum."""
-    return asdict(journey)

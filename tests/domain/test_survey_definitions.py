@@ -295,3 +295,24 @@ def test_missing_touchpoint_is_reported_once(tmp_path):
     assert problems_for(tmp_path, MINIMAL_SURVEY.replace("touchpoint: installation\n", "")) == [
         f"{tmp_path}/surveys/broken.yaml:1: 'touchpoint' is missing"
     ]
+
+
+def test_contact_rules_are_read_with_defaults_for_what_is_missing(tmp_path):
+    folder = make_survey_dir(tmp_path)
+    text = (folder / "journey.yaml").read_text(encoding="utf-8")
+    text = text.split("\ncontact:")[0] + "\ncontact:\n  reminder_after_days: 3\n"
+    (folder / "journey.yaml").write_text(text, encoding="utf-8")
+    journey = read_catalog(folder).journey
+    assert (journey.contact.reminder_after_days, journey.contact.min_days_between_invitations) == (3, 30)
+
+
+def test_contact_rules_out_of_range_are_refused(tmp_path):
+    folder = make_survey_dir(tmp_path)
+    text = (
+        (folder / "journey.yaml")
+        .read_text(encoding="utf-8")
+        .replace("reminder_after_days: 5", "reminder_after_days: 0")
+    )
+    (folder / "journey.yaml").write_text(text, encoding="utf-8")
+    found = [str(p) for p in read_catalog(folder).problems]
+    assert len(found) == 1 and "contact.reminder_after_days: 0 is out of range: it must be between 1 and 60" in found[0]
