@@ -37,6 +37,10 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         "SMTP_URL": os.environ.get("SMTP_URL"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or "touchloop@localhost",
+        # The address customers reach this server at, for links in e-mails and QR codes.
+        "EXTERNAL_URL": (os.environ.get("EXTERNAL_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,  # customer CSV uploads
         "SURVEYS_DIR": os.environ.get("TOUCHLOOP_SURVEYS_DIR") or str(PROJECT_ROOT / "surveys"),
         "LANGUAGES": ("zh", "en"),
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "app" / "translations"),
