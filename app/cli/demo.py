@@ -10,6 +10,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.services.demo.fill import database_is_empty, erase_people_and_responses, fill_demo
+from app.services.demo.people import DEMO_PASSWORD, make_demo_people
 from app.services.survey_loading import load_catalog
 from touchloop.catalog import read_catalog
 
@@ -39,8 +40,14 @@ def demo_command(seed: int, customers: int, responses: int, force: bool, if_empt
     load_catalog(db.session, catalog)
     started = time.perf_counter()
     summary = fill_demo(db.session, catalog.journey, seed=seed, customers=customers, responses=responses)
+    people = make_demo_people(db.session)
     db.session.commit()
     click.echo(
         f"demo: {summary.customers} customers, {summary.responses} responses, "
         f"{summary.answers} answers in {time.perf_counter() - started:.1f} s (seed {seed})."
     )
+    if people:
+        click.echo(
+            f"demo: sign in at /login as admin@huachen.example (or another demo account) "
+            f"with the password {DEMO_PASSWORD!r}."
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.models import Answer, Customer, Response, ResponseSegment, Survey, SurveyVersion
+from app.models import Answer, Customer, Response, ResponseSegment, Survey, SurveyVersion, User
 from tests.factories import MINIMAL_SURVEY, make_survey_dir
 
 
@@ -64,6 +64,11 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(runner, session):
     assert session.scalar(sa.select(sa.func.count(Response.id))) == 400
     assert session.scalar(sa.select(sa.func.count(Survey.id))) == 4
     assert session.scalar(sa.select(sa.func.count()).select_from(ResponseSegment)) == 400 * 5
+    assert "admin@huachen.example" in result.output
+    admin = session.scalar(sa.select(User).where(User.email == "admin@huachen.example"))
+    assert admin.role == "admin" and admin.check_password("touchloop-demo")
+    owners = session.scalars(sa.select(User).where(User.role == "owner")).all()
+    assert owners and all(owner.department_id for owner in owners)
     refused = runner.invoke(args=["demo", "--customers", "60", "--responses", "400"])
     assert refused.exit_code != 0 and "--force" in refused.output
     quiet = runner.invoke(args=["demo", "--if-empty"])
