@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from touchloop.checks import SEGMENT_VALUE_RE, Checker, Text
+from touchloop.classification import Classification, read_classification
 from touchloop.yamlsource import Problem, YamlDocument
 
 REQUIRED_DIMENSIONS = ("product", "service", "relationship", "convenience", "brand", "price")
@@ -86,6 +87,7 @@ class Journey:
     dimensions: tuple[Named, ...]
     segments: tuple[SegmentAttribute, ...]
     contact: ContactRules = ContactRules()
+    classification: Classification = Classification()
     data: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -105,7 +107,10 @@ def read_journey(document: YamlDocument) -> tuple[Journey | None, list[Problem]]
     check = Checker(document)
     data = check.mapping(raw, ())
     check.allowed_keys(
-        data, (), {"company", "languages", "departments", "stages", "dimensions", "segments"}, {"contact"}
+        data,
+        (),
+        {"company", "languages", "departments", "stages", "dimensions", "segments"},
+        {"contact", "classification"},
     )
     check.languages = check.languages_list(data.get("languages", []), ("languages",))
     company = check.text(data.get("company"), ("company",))
@@ -118,10 +123,20 @@ def read_journey(document: YamlDocument) -> tuple[Journey | None, list[Problem]]
             check.fail(("dimensions",), f"the dimension '{code}' is required")
     segments = _segments(check, data.get("segments"))
     contact = _contact(check, data.get("contact", {}))
+    values = {s.code: tuple(v.code for v in s.values) for s in segments}
+    classification = read_classification(check, data.get("classification", {}), values)
     if check.problems:
         return None, check.problems
     journey = Journey(
-        company, check.languages, tuple(departments), tuple(stages), tuple(dimensions), tuple(segments), contact, data
+        company=company,
+        languages=check.languages,
+        departments=tuple(departments),
+        stages=tuple(stages),
+        dimensions=tuple(dimensions),
+        segments=tuple(segments),
+        contact=contact,
+        classification=classification,
+        data=data,
     )
     return journey, []
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from touchloop.classification import Classification, assign_tiers, customer_facts, lifecycle_stage
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉晨宇浩然子轩欣怡雨桐思远"
 BUSINESS_NAMES = {
@@ -39,12 +41,13 @@ class DemoCustomer:
     industry: str
     customer_since: date
     annual_value: Decimal
+    last_purchase: date | None = None
     tier: str = "C"
     lifecycle: str = "new"
 
 
-def make_customers(rng: random.Random, count: int, today: date) -> list[DemoCustomer]:
-    """``count`` customers with Pareto-tiered value and lifecycle stages."""
+def make_customers(rng: random.Random, count: int, today: date, rules: Classification) -> list[DemoCustomer]:
+    """``count`` customers, tiered and staged by journey.yaml's classification rules."""
     customers = []
     for number in range(1, count + 1):
         region = _weighted(rng, REGION_WEIGHTS)
@@ -62,22 +65,23 @@ def make_customers(rng: random.Random, count: int, today: date) -> list[DemoCust
                 industry=industry,
                 customer_since=since,
                 annual_value=Decimal(f"{value:.2f}"),
+                last_purchase=_last_purchase(rng, since, today),
             )
         )
-    assign_tiers(customers)
+    tiers = assign_tiers(((c.external_id, c.annual_value) for c in customers), rules)
     for customer in customers:
-        customer.lifecycle = _lifecycle(rng, customer, today)
+        customer.tier = tiers[customer.external_id]
+        facts = customer_facts(
+            today=today,
+            customer_since=customer.customer_since,
+            last_purchase=customer.last_purchase,
+            annual_value=customer.annual_value,
+            tier=customer.tier,
+            region=customer.region,
+            industry=customer.industry,
+        )
+        customer.lifecycle = lifecycle_stage(facts, rules.lifecycle) or "mature"
     return customers
-
-
-def assign_tiers(customers: list[DemoCustomer], a_share: float = 0.7, b_share: float = 0.9) -> None:
-    """Pareto rule: the customers making the first 70% of value are A, the next 20% B."""
-    total = sum(c.annual_value for c in customers) or Decimal(1)
-    running = Decimal(0)
-    for customer in sorted(customers, key=lambda c: c.annual_value, reverse=True):
-        share = running / total
-        customer.tier = "A" if share < Decimal(str(a_share)) else "B" if share < Decimal(str(b_share)) else "C"
-        running += customer.annual_value
 
 
 def years_between(start: date, end: date) -> float:
@@ -85,15 +89,11 @@ def years_between(start: date, end: date) -> float:
     return (end - start).days / 365.25
 
 
-def _lifecycle(rng: random.Random, customer: DemoCustomer, today: date) -> str:
-    """New under a year, growing to three, mature after; some decline or are lost."""
-    years = years_between(customer.customer_since, today)
+def _last_purchase(rng: random.Random, since: date, today: date) -> date:
+    """Most customers bought recently; about one in eight has drifted away or gone."""
     roll = rng.random()
-    if years >= 2 and roll < 0.06:
-        return "lost"
-    if years >= 2 and roll < 0.18:
-        return "declining"
-    return "new" if years < 1 else "growing" if years < 3 else "mature"
+    days = rng.randint(560, 900) if roll < 0.05 else rng.randint(280, 530) if roll < 0.13 else rng.randint(0, 240)
+    return max(since, today - timedelta(days=days))
 
 
 def _name(rng: random.Random, industry: str, city: str) -> str:

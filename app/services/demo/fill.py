@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Answer, Customer, Response, ResponseSegment, Survey
+from app.models import Answer, Customer, Invitation, InvitationBatch, Response, ResponseSegment, Survey
 from app.services.definitions import current_version
 from app.services.demo.answers import Situation, simulate
 from app.services.demo.customers import DemoCustomer, make_customers, years_between
@@ -45,8 +45,8 @@ def database_is_empty(session: Session) -> bool:
 
 
 def erase_people_and_responses(session: Session) -> None:
-    """Delete every response, answer, segment snapshot and customer (for --force)."""
-    for model in (ResponseSegment, Answer, Response, Customer):
+    """Delete every response, answer, segment snapshot, invitation and customer (for --force)."""
+    for model in (ResponseSegment, Answer, Response, Invitation, InvitationBatch, Customer):
         session.execute(sa.delete(model))
 
 
@@ -56,7 +56,7 @@ def fill_demo(
     """Create demo customers and responses spread over the last twelve months."""
     rng = random.Random(seed)
     now = today or datetime.now(timezone.utc)
-    people = make_customers(rng, customers, now.date())
+    people = make_customers(rng, customers, now.date(), journey.classification)
     session.execute(sa.insert(Customer), [asdict(p) for p in people])
     ids = dict(session.execute(sa.select(Customer.external_id, Customer.id)).all())
     versions = {
