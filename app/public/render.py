@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import g, render_template, request
+from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -55,17 +55,24 @@ def survey_page(
     errors: dict[str, str] | None = None,
     notice: str | None = None,
     status: int = 200,
+    action: str | None = None,
+    switcher: tuple[str, dict] | None = None,
 ):
     """Render the survey form, with any errors tied to their questions."""
+    # ``action``: where the form posts (default: the public survey address);
+    # ``switcher``: the (endpoint, arguments) the language links point at.
     definition = version.definition
+    source = channel()
     body = render_template(
         "public/survey.html",
         survey=definition,
         company=company_name(),
         form=form,
         questions=[question_view(q, n, form, errors or {}) for n, q in enumerate(definition.questions, start=1)],
-        source=channel(),
+        source=source,
         lang=g.lang,
+        action=action or url_for("public.submit", slug=definition.slug, lang=g.lang, src=source),
+        switcher=switcher or ("public.survey", {"slug": definition.slug, "src": source}),
         notice=notice_text(notice) if notice else None,
         conditions=_conditions_json(definition),
     )

@@ -24,6 +24,7 @@ class ResponseMeta:
     channel: str = "web"
     started_at: datetime | None = None
     customer_id: int | None = None
+    invitation_id: int | None = None
 
 
 def response_exists(session: Session, submission_key: str) -> bool:
@@ -39,6 +40,7 @@ def record_response(session: Session, version: LoadedVersion, answers: dict[str,
         survey_version_id=version.version_id,
         touchpoint_id=version.touchpoint_id,
         customer_id=meta.customer_id,
+        invitation_id=meta.invitation_id,
         channel=meta.channel,
         language=meta.language,
         started_at=meta.started_at,
