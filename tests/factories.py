@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
+import uuid
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.models import Customer, Invitation, Response, Survey
+from app.services.definitions import current_version
+from app.services.responses import ResponseMeta, record_response
 from app.services.survey_loading import LoadReport, load_catalog
 from touchloop.catalog import read_catalog
 
@@ -62,3 +70,58 @@ def load_surveys(session: Session, folder: Path = DEMO_SURVEYS) -> LoadReport:
     report = load_catalog(session, catalog)
     session.commit()
     return report
+
+
+_numbers = itertools.count(1)
+
+
+def make_customer(session: Session, **overrides) -> Customer:
+    """A committed customer; each call gets its own external id, name and e-mail unless given."""
+    number = next(_numbers)
+    values = {
+        "external_id": f"C-{number:05d}",
+        "name": f"Customer {number:05d}",
+        "email": f"customer{number:05d}@example.com",
+        "region": "east",
+        "industry": "residential",
+        "tier": "B",
+        "lifecycle": "growing",
+        "customer_since": date(2022, 1, 1),
+    }
+    customer = Customer(**{**values, **overrides})
+    session.add(customer)
+    session.commit()
+    return customer
+
+
+def make_invitation(session: Session, customer: Customer, slug: str = "delivery-installation", **overrides):
+    """A committed personal invitation of ``customer`` to the survey ``slug`` (loaded beforehand)."""
+    survey_id = session.scalar(sa.select(Survey.id).where(Survey.slug == slug))
+    now = datetime.now(timezone.utc)
+    values = {"public_id": uuid.uuid4().hex, "created_at": now, "expires_at": now + timedelta(days=30)}
+    invitation = Invitation(customer_id=customer.id, survey_id=survey_id, **{**values, **overrides})
+    session.add(invitation)
+    session.commit()
+    return invitation
+
+
+def make_response(
+    session: Session,
+    answers: dict[str, Any],
+    slug: str = "delivery-installation",
+    *,
+    customer: Customer | None = None,
+    invitation: Invitation | None = None,
+    channel: str = "web",
+    submitted_at: datetime | None = None,
+) -> Response:
+    """A committed response to the newest version of ``slug`` with already-valid ``answers`` (id -> value)."""
+    version = current_version(session, slug)
+    meta = ResponseMeta(uuid.uuid4().hex, "en", channel, customer_id=customer.id if customer else None)
+    response = record_response(session, version, answers, meta)
+    if invitation is not None:
+        response.invitation_id = invitation.id
+    if submitted_at is not None:
+        response.submitted_at = submitted_at
+    session.commit()
+    return response

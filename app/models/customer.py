@@ -19,6 +19,9 @@ class Customer(db.Model):
     imported data (``tier_given``, ``lifecycle_given``) win over computed ones.
     """
 
+    # The customer list pages through (name, id) with a keyset, so every page is an index range.
+    __table_args__ = (sa.Index("ix_customer_name_id", "name", "id"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
