@@ -48,6 +48,12 @@ def init_app(app: Flask) -> None:
     """Set up Flask-Babel with our locale selector and template helpers."""
     babel.init_app(app, locale_selector=current_language)
 
+    @app.before_request
+    def forget_previous_language() -> None:
+        """Choose afresh per request, even where an app context outlives one (tests, CLI)."""
+        g.pop("lang", None)
+        refresh()
+
     @app.context_processor
     def language_helpers() -> dict:
         """Expose the page language to every template."""

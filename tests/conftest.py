@@ -70,8 +70,10 @@ def _empty_tables() -> None:
 
 @pytest.fixture
 def client(app):
-    """A test client for the app."""
-    return app.test_client()
+    """A test client for the app, whose browser prefers English (as most tests assert English texts)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

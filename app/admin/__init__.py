@@ -8,4 +8,4 @@ from app.models import Role
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.MANAGER, Role.REPRESENTATIVE)
 
-from app.admin import home  # noqa: E402,F401  (routes register themselves on bp)
+from app.admin import batches, customer_import, customers, home, links  # noqa: E402,F401  (routes register themselves on bp)

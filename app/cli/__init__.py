@@ -2,7 +2,10 @@
 
 from flask import Flask
 
+from app.cli.customers import customers_group
 from app.cli.demo import demo_command
+from app.cli.invitations import invitations_group
+from app.cli.loop import loop_group
 from app.cli.surveys import surveys_group
 from app.cli.users import users_group
 
@@ -12,3 +15,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(surveys_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_group)
+    app.cli.add_command(customers_group)
+    app.cli.add_command(invitations_group)
+    app.cli.add_command(loop_group)
