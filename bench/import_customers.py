@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.services.demo.customers import make_customers  # noqa: E402
+from touchloop.classification import Classification  # noqa: E402
 
 HEADER = ["客户编号", "客户名称", "邮箱", "电话", "地区", "客户类型", "合作开始日期", "最近购买日期", "年度价值"]
 REGION_NAMES = {"east": "华东", "north": "华北", "south": "华南", "central": "华中", "west": "西部"}
@@ -43,7 +44,7 @@ def write_csv(path: Path, rows: int, seed: int, today: date) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(HEADER)
-        for customer in make_customers(rng, rows, today):
+        for customer in make_customers(rng, rows, today, Classification()):
             last = today - timedelta(days=int(rng.triangular(0, 900, 60)))
             last = max(last, customer.customer_since)
             writer.writerow(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.models import Answer, Customer, Response, ResponseSegment, Survey, SurveyVersion, User
+from app.models import Answer, Customer, Invitation, Response, ResponseSegment, Survey, SurveyVersion, User
 from tests.factories import MINIMAL_SURVEY, make_survey_dir
 
 
@@ -67,6 +67,9 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(runner, session):
     assert "admin@huachen.example" in result.output
     admin = session.scalar(sa.select(User).where(User.email == "admin@huachen.example"))
     assert admin.role == "admin" and admin.check_password("touchloop-demo")
+    assert session.scalar(sa.select(sa.func.count(Invitation.id))) > 0
+    answered = session.scalar(sa.select(sa.func.count(Response.id)).where(Response.invitation_id.isnot(None)))
+    assert 0 < answered <= 400
     owners = session.scalars(sa.select(User).where(User.role == "owner")).all()
     assert owners and all(owner.department_id for owner in owners)
     refused = runner.invoke(args=["demo", "--customers", "60", "--responses", "400"])
