@@ -1,8 +1,8 @@
-"""Language choice: ?lang=, then the browser's Accept-Language, then the default."""
+"""Language choice: ?lang=, then the last choice made (kept in the session), then Accept-Language."""
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g, request, session
 from flask_babel import refresh
 
 from app.extensions import babel
@@ -16,7 +16,10 @@ def choose_language(available: tuple[str, ...] | list[str]) -> str:
     asked = (request.args.get("lang") or "").strip().lower()
     asked = {"zh-cn": "zh", "zh-hans": "zh", "zh_cn": "zh"}.get(asked, asked)
     if asked in available:
+        session["lang"] = asked  # remembered, so the next page keeps the switcher's choice
         return asked
+    if session.get("lang") in available:
+        return session["lang"]
     best = request.accept_languages.best_match(available)
     if best:
         return best

@@ -100,3 +100,12 @@ def test_users_create_command(runner, session):
         args=["users", "create", "--email", "rep@example.com", "--name", "R", "--password", "a long enough pw"]
     )
     assert again.exit_code != 0 and "already has an account" in again.output
+
+
+def test_language_chosen_with_the_switcher_is_kept_on_the_next_pages(client, session):
+    make_user(session)
+    sign_in(client)
+    assert 'lang="zh-CN"' in client.get("/admin/?lang=zh").get_data(as_text=True)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in page and "退出登录" in page
+    assert '<html lang="en">' in client.get("/admin/?lang=en").get_data(as_text=True)
