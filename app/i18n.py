@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, g, request, session
 from flask_babel import refresh
 
@@ -38,6 +40,12 @@ def use_language(available: tuple[str, ...] | list[str]) -> str:
     return g.lang
 
 
+def url_with_language(code: str) -> str:
+    """This page's path and query string with ``lang`` set to ``code`` (query values are only re-encoded)."""
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return request.path + "?" + urlencode(query + [("lang", code)])
+
+
 def current_language() -> str:
     """The language this request's page is shown in."""
     if "lang" not in g:
@@ -60,4 +68,9 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_helpers() -> dict:
         """Expose the page language to every template."""
-        return {"page_lang": current_language, "html_lang": HTML_LANG, "language_names": LANGUAGE_NAMES}
+        return {
+            "page_lang": current_language,
+            "html_lang": HTML_LANG,
+            "language_names": LANGUAGE_NAMES,
+            "url_with_language": url_with_language,
+        }

@@ -61,7 +61,7 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
     message = EmailMessage()
     try:
         message["From"] = current_app.config.get("MAIL_FROM") or "touchloop@localhost"
-        message["To"] = to
+        message["To"] = ascii_domain(to)
         message["Subject"] = subject
     except (ValueError, TypeError) as exc:  # e.g. a line break smuggled into a header
         raise RecipientRefused(f"cannot address a message to {to!r}: {exc}") from exc
@@ -70,6 +70,17 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
     if html is not None:
         message.add_alternative(html, subtype="html")
     return message
+
+
+def ascii_domain(address: str) -> str:
+    """The address with an internationalised domain in its ASCII (punycode) form, which every server takes."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return address  # not a valid domain name; the server will refuse it as it is
 
 
 def readable(message: EmailMessage) -> str:
@@ -106,6 +117,9 @@ class Mailer:
             self._connection().send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             raise RecipientRefused(f"the mail server refused {to}: {exc.recipients}") from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            # A non-ASCII mailbox name needs SMTPUTF8, which this server lacks: only this address fails.
+            raise RecipientRefused(f"the mail server cannot deliver to {to}: {exc}") from exc
         except smtplib.SMTPServerDisconnected:
             self.connection = None  # the server dropped an idle connection: try once more on a new one
             self._send_fresh(message)

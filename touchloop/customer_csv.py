@@ -175,6 +175,9 @@ class CustomerCsv:
         if self._lines.last_undecodable >= line:
             yield RowProblem(line, None, ENCODING_MESSAGE)
             return
+        if self._lines.last_with_control >= line:
+            yield RowProblem(line, None, "contains a control character (such as NUL); remove it and save again")
+            return
         values, problems = self._values(line, cells)
         for name in REQUIRED:
             if name not in values and not any(p.column == self._titles[name] for p in problems):

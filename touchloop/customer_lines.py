@@ -63,6 +63,9 @@ class _Replayed(io.RawIOBase):
         return len(data)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def guess_encoding(head: bytes) -> str:
     """'utf-8' or 'gb18030' for a file starting with ``head``; raise for what is no text file at all."""
     if head.startswith(_WORKBOOK_SIGNATURES):
@@ -100,6 +103,7 @@ class Lines:
         self._raw = io.BufferedReader(_Replayed(head, binary), buffer_size=SAMPLE_SIZE)
         self.count = 0
         self.last_undecodable = 0
+        self.last_with_control = 0  # a line with NUL or another control character (no database stores NUL)
 
     def __iter__(self) -> Iterator[str]:
         for raw in self._raw:
@@ -124,4 +128,9 @@ class Lines:
             return self._decode(raw)
         if self._may_switch and not raw.isascii():
             self._may_switch = False
+        if self.encoding == "gb18030" and not raw.isascii() and _is_utf8(raw):
+            # A UTF-8 line in a GBK file would decode into the wrong characters: refuse it instead.
+            self.last_undecodable = self.count + 1
+        if _CONTROL.search(text):
+            self.last_with_control = self.count + 1
         return text

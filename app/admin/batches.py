@@ -34,7 +34,11 @@ SEND_SECONDS = 20  # one click sends for at most this long, so the request ends 
 class BatchFormBase(FlaskForm):
     """The name of a new batch; the survey select and one multi-select per segment attribute are added."""
 
-    name = StringField(_l("Batch name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Batch name"),
+        filters=[lambda text: "".join(ch for ch in text if ch.isprintable()).strip() if text else text],
+        validators=[DataRequired(), Length(max=200)],
+    )
 
 
 @bp.get("/batches")

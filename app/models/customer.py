@@ -37,6 +37,8 @@ class Customer(db.Model):
     lifecycle: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     lifecycle_given: Mapped[str | None] = mapped_column(sa.String(40))
     extra: Mapped[dict | None] = mapped_column(sa.JSON)  # further segment attributes of journey.yaml
+    # E-mail of the customer representative who looks after this customer (from the import).
+    representative: Mapped[str | None] = mapped_column(sa.String(254))
     opted_out_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -35,6 +35,7 @@ PLAIN_FIELDS = (
     "customer_since",
     "last_purchase",
     "annual_value",
+    "representative",
 )
 # Called with the pass ("check" or "import") and the bytes of the file read so far.
 Progress = Callable[[str, int], None]

@@ -79,7 +79,7 @@ def search_condition(text: str, dialect: str) -> sa.ColumnElement[bool]:
     # No index helps a name substring, so every customer is read: keep the per-row work small.
     # SQLite's LIKE already ignores ASCII case, which is all its lower() folds; and a term with
     # no cased letters (Chinese, digits) needs no lower() at all.
-    term = text.strip()[:SEARCH_MAX_LENGTH]
+    term = "".join(ch for ch in text if ch.isprintable()).strip()[:SEARCH_MAX_LENGTH]  # PostgreSQL refuses NUL
     external_id, email, name = Customer.external_id, Customer.email, Customer.name
     if dialect != "sqlite" and term.lower() != term.upper():
         term = term.lower()

@@ -70,6 +70,9 @@ def create_batch(
         wanted = checked_filter(journey, segment_filter)
     except ValueError as exc:
         raise BatchError(str(exc)) from exc
+    if session.get_bind().dialect.name == "postgresql":
+        # Batches made at the same moment must see each other's invitations (contact frequency).
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('touchloop.create_batch'))"))
     invite, skipped = _sort_out(session, journey, wanted, now)
     if not invite:
         return BatchResult(None, 0, skipped)

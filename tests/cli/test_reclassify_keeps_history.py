@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import sqlalchemy as sa
 
 from app.models import Customer, Response, ResponseSegment
@@ -11,6 +13,7 @@ from tests.web.forms import hidden_fields
 from tests.web.test_survey_pages import GOOD
 
 HEADER = "external_id,name,email,region,annual_value,customer_since,last_purchase\n"
+RECENTLY = (date.today() - timedelta(days=30)).isoformat()  # the importer refuses future dates
 
 
 def _import(runner, tmp_path, rows: str):
@@ -27,8 +30,8 @@ def test_reclassifying_after_an_answer_leaves_the_answer_s_segments_as_they_were
     _import(
         runner,
         tmp_path,
-        "BIG,Big Co,big@example.com,east,900000,2015-01-01,2026-10-01\n"
-        "SMALL,Small Co,small@example.com,west,1000,2026-01-01,2026-10-01\n",
+        f"BIG,Big Co,big@example.com,east,900000,2015-01-01,{RECENTLY}\n"
+        f"SMALL,Small Co,small@example.com,west,1000,2020-01-01,{RECENTLY}\n",
     )
     small = session.scalar(sa.select(Customer).where(Customer.external_id == "SMALL"))
     assert (small.tier, small.region) == ("C", "west")
@@ -42,8 +45,8 @@ def test_reclassifying_after_an_answer_leaves_the_answer_s_segments_as_they_were
     _import(
         runner,
         tmp_path,
-        "BIG,Big Co,big@example.com,east,1000,2015-01-01,2026-10-01\n"
-        "SMALL,Small Co,small@example.com,north,900000,2026-01-01,2026-10-01\n",
+        f"BIG,Big Co,big@example.com,east,1000,2015-01-01,{RECENTLY}\n"
+        f"SMALL,Small Co,small@example.com,north,900000,2020-01-01,{RECENTLY}\n",
     )
     assert runner.invoke(args=["customers", "classify"]).exit_code == 0
     session.expire_all()

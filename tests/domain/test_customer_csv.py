@@ -323,3 +323,19 @@ def test_rows_are_streamed_not_read_all_at_once():
     first = next(rows)
     assert first.external_id == "C-000000"
     assert data.tell() < 200_000 < len(data.getvalue())
+
+
+def test_a_nul_byte_far_into_the_file_makes_that_row_bad_not_the_import_crash():
+    filler = "".join(f"F{n:06d},Filler {n:06d}\r\n" for n in range(4000))  # well past the 64 KiB sample
+    text = "external_id,name\r\n" + filler + "BAD,Na\x00me\r\nOK,Fine\r\n"
+    found = read(text)
+    bad = [str(item) for item in found if isinstance(item, RowProblem)]
+    assert bad == ["line 4002: contains a control character (such as NUL); remove it and save again"]
+    assert sum(isinstance(item, CustomerRow) for item in found) == 4001
+
+
+def test_a_utf8_line_inside_a_gbk_file_is_refused_not_garbled():
+    data = ("客户编号,客户名称\r\nG1,张三\r\nG2,王五\r\n").encode("gb18030") + "U1,李四\r\n".encode("utf-8")
+    found = read(data)
+    assert [str(item) for item in found if isinstance(item, RowProblem)] == [f"line 4: {ENCODING_MESSAGE}"]
+    assert [item.name for item in found if isinstance(item, CustomerRow)] == ["张三", "王五"]

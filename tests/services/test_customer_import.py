@@ -176,3 +176,22 @@ def test_checking_first_needs_a_seekable_file_but_skipping_does_not(session):
     with pytest.raises(ValueError, match="seekable"):
         run(session, Stream(data))
     assert run(session, Stream(data), skip_invalid=True).created == 1
+
+
+def test_the_representative_column_is_stored_and_progress_is_reported(session):
+    seen = []
+    header = "external_id,name,representative\r\n"
+    report = run(
+        session,
+        csv_file("R1,Rita's customer,Rep.Li@Huachen.example", "R2,Nobody's,", header=header),
+        progress=lambda stage, done: seen.append((stage, done)),
+    )
+    session.commit()
+    assert report.created == 2
+    stored = customers(session)
+    assert stored["R1"].representative.lower() == "rep.li@huachen.example" and stored["R2"].representative is None
+    assert "import" in {stage for stage, _ in seen}
+    assert [done for stage, done in seen if stage == "import"] == sorted(
+        done for stage, done in seen if stage == "import"
+    )
+    assert max(done for _, done in seen) > 0

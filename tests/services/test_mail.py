@@ -80,3 +80,15 @@ def test_smtp_urls_are_understood(url, expected):
 def test_bad_smtp_urls_are_refused_clearly(url):
     with pytest.raises(MailError, match="SMTP_URL"):
         smtp_settings(url)
+
+
+def test_international_addresses_go_as_ascii_or_are_refused_one_by_one(app):
+    """A server without SMTPUTF8 gets punycode domains; a non-ASCII mailbox fails alone, not the run."""
+    with running_smtp_server(enable_SMTPUTF8=False) as inbox, app.app_context():
+        app.config["SMTP_URL"] = inbox.url
+        with Mailer() as mailer:
+            mailer.send("li@例子.中国", "Hello", "Body")
+            with pytest.raises(RecipientRefused):
+                mailer.send("josé@example.com", "Hello", "Body")
+            mailer.send("last@example.com", "Hello", "Body")
+    assert inbox.recipients == [["li@xn--fsqu00a.xn--fiqs8s"], ["last@example.com"]]

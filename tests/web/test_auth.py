@@ -109,3 +109,12 @@ def test_language_chosen_with_the_switcher_is_kept_on_the_next_pages(client, ses
     page = client.get("/admin/").get_data(as_text=True)
     assert '<html lang="zh-CN">' in page and "退出登录" in page
     assert '<html lang="en">' in client.get("/admin/?lang=en").get_data(as_text=True)
+
+
+def test_language_links_survive_odd_query_strings(client, session):
+    make_user(session)
+    sign_in(client)
+    for query in ("endpoint=x", "_method=POST", "_anchor=a&_external=1", "lang=<b>"):
+        page = client.get(f"/admin/?{query}")
+        assert page.status_code == 200, query
+        assert "<b>" not in page.get_data(as_text=True)

@@ -164,3 +164,16 @@ def test_creating_before_any_survey_is_loaded_says_what_to_do(client, session):
     response = client.get("/admin/batches/new")
     assert response.status_code == 302
     assert "Load the journey and surveys first" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_control_characters_in_the_batch_name_are_dropped(session, manager):
+    make_customer(session, tier="A")
+    response = _create(manager, segment_tier=["A"], name="Spring\x00 check")
+    assert response.status_code == 303
+    assert session.get(InvitationBatch, _batch_id(session)).name == "Spring check"
+
+
+def test_customer_search_with_control_characters_is_not_an_error(session, manager):
+    make_customer(session, name="Spring Garden")
+    for query in ("%00", "Spring%00", "a%00b"):
+        assert manager.get(f"/admin/customers?q={query}").status_code == 200, query

@@ -34,7 +34,13 @@ def make_demo_batches(session: Session, journey: Journey, now: datetime) -> int:
         if result.batch_id is None:
             continue
         invited += result.created
-        session.execute(sa.update(Invitation).where(Invitation.batch_id == result.batch_id).values(sent_at=sent))
+        # Sent weeks ago and reminded when due, so the first `flask loop remind` has nothing old to send.
+        reminded = sent + timedelta(days=journey.contact.reminder_after_days)
+        session.execute(
+            sa.update(Invitation)
+            .where(Invitation.batch_id == result.batch_id)
+            .values(sent_at=sent, reminded_at=reminded)
+        )
         _link_answers(session, result.batch_id, sent)
     return invited
 
