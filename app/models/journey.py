@@ -17,6 +17,10 @@ class Department(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     name: Mapped[dict] = mapped_column(Translations)
+    # The department head receives escalations of overdue items (set on the admin pages).
+    head_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", use_alter=True, name="fk_department_head_id_user")
+    )
 
 
 class Stage(db.Model):

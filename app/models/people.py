@@ -36,7 +36,7 @@ class User(UserMixin, db.Model):
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    department: Mapped[Department | None] = relationship()
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
 
     @property
     def is_active(self) -> bool:
