@@ -88,6 +88,7 @@ class Journey:
     segments: tuple[SegmentAttribute, ...]
     contact: ContactRules = ContactRules()
     classification: Classification = Classification()
+    root_causes: tuple[Named, ...] = ()  # codes a resolved follow-up case is filed under
     data: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -110,7 +111,7 @@ def read_journey(document: YamlDocument) -> tuple[Journey | None, list[Problem]]
         data,
         (),
         {"company", "languages", "departments", "stages", "dimensions", "segments"},
-        {"contact", "classification"},
+        {"contact", "classification", "root_causes"},
     )
     check.languages = check.languages_list(data.get("languages", []), ("languages",))
     company = check.text(data.get("company"), ("company",))
@@ -125,6 +126,7 @@ def read_journey(document: YamlDocument) -> tuple[Journey | None, list[Problem]]
     contact = _contact(check, data.get("contact", {}))
     values = {s.code: tuple(v.code for v in s.values) for s in segments}
     classification = read_classification(check, data.get("classification", {}), values)
+    root_causes = _root_causes(check, data)
     if check.problems:
         return None, check.problems
     journey = Journey(
@@ -136,9 +138,17 @@ def read_journey(document: YamlDocument) -> tuple[Journey | None, list[Problem]]
         segments=tuple(segments),
         contact=contact,
         classification=classification,
+        root_causes=root_causes,
         data=data,
     )
     return journey, []
+
+
+def _root_causes(check: Checker, data: dict[str, Any]) -> tuple[Named, ...]:
+    """The optional ``root_causes`` list of ``{code, name}``; none when the section is absent."""
+    if "root_causes" not in data:
+        return ()
+    return tuple(_named_list(check, data["root_causes"], ("root_causes",), "root cause"))
 
 
 def _contact(check: Checker, raw: Any) -> ContactRules:

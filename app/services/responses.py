@@ -9,8 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Answer, Response
+from app.models import Answer, Customer, Response
 from app.models.types import utcnow
+from app.services.cases import open_cases
 from app.services.definitions import LoadedVersion
 from touchloop.questions import Question
 
@@ -33,7 +34,10 @@ def response_exists(session: Session, submission_key: str) -> bool:
 
 
 def record_response(session: Session, version: LoadedVersion, answers: dict[str, Any], meta: ResponseMeta) -> Response:
-    """Add a response and its answer rows (answers already checked and visible-only)."""
+    """Add a response, its answer rows and the follow-up cases it opens (answers already checked, visible-only).
+
+    Everything is added to the caller's transaction: if the response is rolled back, so are its cases.
+    """
     response = Response(
         submission_key=meta.submission_key,
         survey_id=version.survey_id,
@@ -56,6 +60,15 @@ def record_response(session: Session, version: LoadedVersion, answers: dict[str,
     ]
     if rows:
         session.execute(sa.insert(Answer), rows)
+    customer = session.get(Customer, meta.customer_id) if meta.customer_id is not None else None
+    open_cases(
+        session,
+        response=response,
+        definition=version.definition,
+        answers=answers,
+        customer=customer,
+        now=response.submitted_at,
+    )
     return response
 
 
