@@ -12,10 +12,12 @@ from app.admin import bp as admin_bp
 from app.admin import sections
 from app.auth import bp as auth_bp
 from app.auth import roles
+from app.cases import bp as cases_bp
 from app.config import from_environment, instance_secret
 from app.extensions import csrf, db, migrate
 from app.health import bp as health_bp
 from app.public import bp as public_bp
+from app.suggestions import bp as suggestions_bp
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -51,6 +53,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(suggestions_bp)
+    app.register_blueprint(cases_bp)
 
 
 def _migrations_dir() -> str:

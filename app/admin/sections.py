@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 # (endpoint, label, roles allowed to see it); order is the menu order.
-SECTIONS: list[tuple[str, object, tuple[str, ...]]] = [("admin.home", _l("Overview"), ())]
+SECTIONS: list[tuple[str, object, tuple[str, ...]]] = [("admin.home", _l("Overview"), ("manager", "representative"))]
 
 
 def add_section(endpoint: str, label, *roles: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Email, Length
 
 from app.auth import bp
 from app.extensions import db
-from app.models import User
+from app.models import Role, User
 
 
 class LoginForm(FlaskForm):
@@ -37,8 +37,22 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         flash(_("That e-mail and password do not match an active account."), "error")
     elif current_user.is_authenticated and request.method == "GET":
-        return redirect(url_for("admin.home"))
+        return redirect(url_for("auth.home"))
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 400
+
+
+@bp.get("/home")
+def home():
+    """Each person's starting page: the admin overview, an owner's queue, or one's own suggestions."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if current_user.has_role(Role.MANAGER, Role.REPRESENTATIVE):
+        return redirect(url_for("admin.home"))
+    if current_user.has_role(Role.OWNER) and "suggestions.queue" in current_app.view_functions:
+        return redirect(url_for("suggestions.queue"))
+    if "suggestions.mine" in current_app.view_functions:
+        return redirect(url_for("suggestions.mine"))
+    return redirect(url_for("admin.home"))
 
 
 @bp.post("/logout")
@@ -52,4 +66,4 @@ def _safe_next(target: str | None) -> str:
     """Only local paths, so the sign-in page cannot be used to send people elsewhere."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("admin.home")
+    return url_for("auth.home")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,6 +13,7 @@ from flask import current_app
 from app.extensions import db
 from app.services.demo.fill import database_is_empty, erase_people_and_responses, fill_demo
 from app.services.demo.invitations import make_demo_batches
+from app.services.demo.loop import fill_loop
 from app.services.demo.people import DEMO_PASSWORD, make_demo_people
 from app.services.survey_loading import load_catalog
 from touchloop.catalog import read_catalog
@@ -44,11 +46,12 @@ def demo_command(seed: int, customers: int, responses: int, force: bool, if_empt
     summary = fill_demo(db.session, catalog.journey, seed=seed, customers=customers, responses=responses)
     people = make_demo_people(db.session)
     invited = make_demo_batches(db.session, catalog.journey, datetime.now(timezone.utc))
+    loop = fill_loop(db.session, rng=random.Random(seed), now=datetime.now(timezone.utc))
     db.session.commit()
     click.echo(
         f"demo: {summary.customers} customers, {summary.responses} responses, "
         f"{summary.answers} answers in {time.perf_counter() - started:.1f} s (seed {seed}); "
-        f"{invited} invitations in the demo batches."
+        f"{invited} invitations in the demo batches; {loop.cases} follow-up cases, {loop.suggestions} suggestions."
     )
     if people:
         click.echo(

@@ -134,6 +134,29 @@ def customer_responses(session: Session, customer_id: int, lang: str) -> list[Re
     return lines
 
 
+def response_summary(session: Session, response_id: int, lang: str) -> ResponseLine | None:
+    """One response with its answers summarised, as on the customer page (None if there is no such response)."""
+    row = session.execute(
+        sa.select(Response, Touchpoint.name)
+        .join(Touchpoint, Touchpoint.id == Response.touchpoint_id)
+        .where(Response.id == response_id)
+    ).first()
+    if row is None:
+        return None
+    response, touchpoint_name = row
+    version = loaded_version(session, response.survey_version_id)
+    line = ResponseLine(
+        id=response.id,
+        submitted_at=response.submitted_at,
+        survey=in_language(version.definition.title if version else None, lang),
+        touchpoint=in_language(touchpoint_name, lang),
+        channel=response.channel,
+        language=response.language,
+    )
+    _summarise(line, _answers_by_response(session, [response.id]).get(response.id, []), _questions_by_id(version), lang)
+    return line
+
+
 def _answers_by_response(session: Session, response_ids: list[int]) -> dict[int, list[Answer]]:
     """The answers of these responses, grouped by response, in question order."""
     grouped: dict[int, list[Answer]] = {}

@@ -66,7 +66,7 @@ def test_next_cannot_send_people_to_another_site(client, session):
         "/login?next=//evil.example/x",
         data={"csrf_token": token, "email": "admin@example.com", "password": "correct horse battery"},
     )
-    assert response.headers["Location"] == "/admin/"
+    assert response.headers["Location"] == "/home"
 
 
 def test_sign_out_is_a_post(client, session):
@@ -118,3 +118,20 @@ def test_language_links_survive_odd_query_strings(client, session):
         page = client.get(f"/admin/?{query}")
         assert page.status_code == 200, query
         assert "<b>" not in page.get_data(as_text=True)
+
+
+def test_each_role_lands_on_its_own_start_page(app):
+    people = {"s@example.com": Role.STAFF, "o@example.com": Role.OWNER, "r@example.com": Role.REPRESENTATIVE}
+    with app.app_context():  # a short context: one held open would share Flask-Login's user between clients
+        for email, role in people.items():
+            make_user(db.session, email=email, role=role)
+    landing = {}
+    for email in people:
+        browser = app.test_client()
+        sign_in(browser, email=email)
+        landing[email] = browser.get("/home").headers["Location"]
+    assert landing == {
+        "s@example.com": "/suggestions/mine",
+        "o@example.com": "/suggestions/queue",
+        "r@example.com": "/admin/",
+    }

@@ -10,7 +10,20 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Answer, Customer, Invitation, InvitationBatch, Response, ResponseSegment, Survey
+from app.models import (
+    Answer,
+    CaseEvent,
+    Customer,
+    FollowUpCase,
+    Invitation,
+    InvitationBatch,
+    Response,
+    ResponseSegment,
+    Suggestion,
+    SuggestionEvent,
+    SuggestionEvidence,
+    Survey,
+)
 from app.services.definitions import current_version
 from app.services.demo.answers import Situation, simulate
 from app.services.demo.customers import DemoCustomer, make_customers, years_between
@@ -45,8 +58,10 @@ def database_is_empty(session: Session) -> bool:
 
 
 def erase_people_and_responses(session: Session) -> None:
-    """Delete every response, answer, segment snapshot, invitation and customer (for --force)."""
-    for model in (ResponseSegment, Answer, Response, Invitation, InvitationBatch, Customer):
+    """Delete every suggestion, case, response, answer, segment snapshot, invitation and customer (for --force)."""
+    session.execute(sa.update(Suggestion).values(merged_into_id=None))
+    loop = (SuggestionEvidence, SuggestionEvent, Suggestion, CaseEvent, FollowUpCase)
+    for model in (*loop, ResponseSegment, Answer, Response, Invitation, InvitationBatch, Customer):
         session.execute(sa.delete(model))
 
 

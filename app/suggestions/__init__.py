@@ -1,0 +1,7 @@
+"""Suggestion pages for every signed-in role: submit, mine, one suggestion, an owner's queue, the board."""
+
+from flask import Blueprint
+
+bp = Blueprint("suggestions", __name__, url_prefix="/suggestions")
+
+from app.suggestions import lists, pages  # noqa: E402,F401  (routes register themselves on bp)
