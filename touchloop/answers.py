@@ -7,6 +7,7 @@ from typing import Any
 
 from touchloop.expressions import parse
 from touchloop.questions import Question
+from touchloop.text import printable
 
 # Error codes; the web layer turns them into messages in the customer's language.
 REQUIRED = "required"
@@ -79,7 +80,7 @@ def check_answers(questions: tuple[Question, ...], raw: dict[str, Any]) -> Check
 def _normalise(question: Question, value: Any) -> Any:
     """Trim text, drop invisible control characters (NUL, zero-width), turn empty into None."""
     if isinstance(value, str):
-        value = "".join(ch for ch in value.replace("\r\n", "\n") if ch.isprintable() or ch in "\n\t")
+        value = printable(value.replace("\r\n", "\n"), keep="\n\t")
         return value.strip() or None
     if question.type == "choice" and question.multiple and value is not None:
         return list(dict.fromkeys(v for v in value if v))  # an option ticked twice counts once

@@ -26,6 +26,7 @@ from app.services.invitations import BatchError, BatchResult, create_batch, expo
 from app.services.journey import current_journey
 from app.services.survey_titles import in_language, newest_titles
 from touchloop.journey import Journey
+from touchloop.text import printable
 
 add_section("admin.batches", _l("Invitations"), "admin", "manager", "representative")
 SEND_SECONDS = 20  # one click sends for at most this long, so the request ends before proxies give up
@@ -36,7 +37,7 @@ class BatchFormBase(FlaskForm):
 
     name = StringField(
         _l("Batch name"),
-        filters=[lambda text: "".join(ch for ch in text if ch.isprintable()).strip() if text else text],
+        filters=[lambda text: printable(text).strip() if text else text],
         validators=[DataRequired(), Length(max=200)],
     )
 

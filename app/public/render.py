@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -14,11 +13,10 @@ from app.extensions import db
 from app.models import JourneySnapshot
 from app.public.forms import SurveyFormBase, field_name
 from app.services.definitions import LoadedVersion
+from app.services.survey_links import valid_source
 from touchloop import answers as codes
 from touchloop.expressions import parse
 from touchloop.questions import Question
-
-SOURCE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -118,7 +116,7 @@ def notice_text(notice: str) -> str:
 def channel() -> str | None:
     """The ``src`` tag of the survey link (e.g. store-12), if it is a well-formed one."""
     source = request.args.get("src", "")
-    return source if SOURCE_RE.fullmatch(source) else None
+    return source if valid_source(source) else None
 
 
 def company_name() -> dict[str, str]:

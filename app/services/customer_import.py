@@ -25,18 +25,8 @@ from touchloop.customer_csv import COLUMNS, CustomerCsv, CustomerRow, RowProblem
 from touchloop.journey import Journey
 
 MAX_PROBLEMS = 1000  # stored in the report; all are counted
-PLAIN_FIELDS = (
-    "external_id",
-    "name",
-    "email",
-    "phone",
-    "region",
-    "industry",
-    "customer_since",
-    "last_purchase",
-    "annual_value",
-    "representative",
-)
+# Copied as they are; tier and lifecycle also set the *_given columns (see _values).
+PLAIN_FIELDS = tuple(name for name in COLUMNS if name not in ("tier", "lifecycle"))
 # Called with the pass ("check" or "import") and the bytes of the file read so far.
 Progress = Callable[[str, int], None]
 

@@ -17,6 +17,7 @@ from app.services.segments import (
     value_of,
 )
 from touchloop.journey import Journey, SegmentAttribute
+from touchloop.text import printable
 
 PAGE_SIZE = 50
 SORT_MATCHES_BELOW = 5000  # fewer matches than this are sorted rather than found by walking the name index
@@ -79,7 +80,7 @@ def search_condition(text: str, dialect: str) -> sa.ColumnElement[bool]:
     # No index helps a name substring, so every customer is read: keep the per-row work small.
     # SQLite's LIKE already ignores ASCII case, which is all its lower() folds; and a term with
     # no cased letters (Chinese, digits) needs no lower() at all.
-    term = "".join(ch for ch in text if ch.isprintable()).strip()[:SEARCH_MAX_LENGTH]  # PostgreSQL refuses NUL
+    term = printable(text).strip()[:SEARCH_MAX_LENGTH]
     external_id, email, name = Customer.external_id, Customer.email, Customer.name
     if dialect != "sqlite" and term.lower() != term.upper():
         term = term.lower()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.models import Stage, Survey, Touchpoint
 from app.services.survey_titles import newest_titles
 
-# The public page takes the same pattern (app.public.render.SOURCE_RE) as the response's channel.
+# A link's source tag (e.g. store-12); the public page stores it as the response's channel.
 SOURCE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
