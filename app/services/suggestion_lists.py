@@ -11,7 +11,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from app.models import Department, Dimension, Role, Suggestion, Touchpoint, User
+from app.models import Department, Dimension, Role, Suggestion, SuggestionFollower, Touchpoint, User
 from app.services.survey_titles import in_language
 from touchloop.suggestion_flow import OPEN_STATES, State, is_overdue
 
@@ -94,6 +94,15 @@ def _rows(session: Session, query, lang: str, today: date) -> list[SuggestionRow
 def my_suggestions(session: Session, submitter_id: int, lang: str, today: date) -> list[SuggestionRow]:
     """What ``submitter_id`` suggested, newest first."""
     query = _select().where(Suggestion.submitter_id == submitter_id).order_by(Suggestion.id.desc())
+    return _rows(session, query, lang, today)
+
+
+def followed_suggestions(session: Session, user_id: int, lang: str, today: date) -> list[SuggestionRow]:
+    """What ``user_id`` follows without having suggested it (e.g. an original their duplicate was merged into)."""
+    follows = sa.exists().where(
+        SuggestionFollower.suggestion_id == Suggestion.id, SuggestionFollower.user_id == user_id
+    )
+    query = _select().where(follows, Suggestion.submitter_id != user_id).order_by(Suggestion.id.desc())
     return _rows(session, query, lang, today)
 
 

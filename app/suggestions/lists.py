@@ -13,7 +13,14 @@ from app.i18n import use_language
 from app.models import Department, Role, Touchpoint
 from app.models.types import utcnow
 from app.services.definitions import parse_id
-from app.services.suggestion_lists import BoardFilter, board, my_suggestions, named_choices, owner_queue
+from app.services.suggestion_lists import (
+    BoardFilter,
+    board,
+    followed_suggestions,
+    my_suggestions,
+    named_choices,
+    owner_queue,
+)
 from app.suggestions import bp
 from app.suggestions.forms import STATE_NAMES
 from app.suggestions.pages import EVERYONE
@@ -27,10 +34,12 @@ add_section("suggestions.board", _l("Suggestion board"), Role.REPRESENTATIVE, Ro
 @bp.get("/mine")
 @require_role(*EVERYONE)
 def mine():
-    """The signed-in user's suggestions and where each stands."""
+    """The signed-in user's suggestions, and those they follow, and where each stands."""
     lang = use_language(current_app.config["LANGUAGES"])
-    rows = my_suggestions(db.session, current_user.id, lang, utcnow().date())
-    return render_template("suggestions/mine.html", rows=rows, states=STATE_NAMES)
+    today = utcnow().date()
+    rows = my_suggestions(db.session, current_user.id, lang, today)
+    followed = followed_suggestions(db.session, current_user.id, lang, today)
+    return render_template("suggestions/mine.html", rows=rows, followed=followed, states=STATE_NAMES)
 
 
 @bp.get("/queue")

@@ -17,13 +17,16 @@ from app.models import (
     FollowUpCase,
     Invitation,
     InvitationBatch,
+    Notification,
     Response,
     ResponseSegment,
     Suggestion,
     SuggestionEvent,
     SuggestionEvidence,
+    SuggestionFollower,
     Survey,
 )
+from app.services.analytics import clear_rollups, count_responses
 from app.services.definitions import current_version
 from app.services.demo.answers import Situation, simulate
 from app.services.demo.customers import DemoCustomer, make_customers, years_between
@@ -59,8 +62,15 @@ def database_is_empty(session: Session) -> bool:
 
 def erase_people_and_responses(session: Session) -> None:
     """Delete every suggestion, case, response, answer, segment snapshot, invitation and customer (for --force)."""
+    clear_rollups(session)
     session.execute(sa.update(Suggestion).values(merged_into_id=None))
-    loop = (SuggestionEvidence, SuggestionEvent, Suggestion, CaseEvent, FollowUpCase)
+    # Children first: SQLite does not enforce the cascades, and would let new rows meet old ones' keys.
+    session.execute(
+        sa.delete(Notification).where(
+            sa.or_(Notification.suggestion_id.is_not(None), Notification.case_id.is_not(None))
+        )
+    )
+    loop = (SuggestionFollower, SuggestionEvidence, SuggestionEvent, Suggestion, CaseEvent, FollowUpCase)
     for model in (*loop, ResponseSegment, Answer, Response, Invitation, InvitationBatch, Customer):
         session.execute(sa.delete(model))
 
@@ -143,6 +153,7 @@ def _insert_batch(session: Session, batch: list[dict]) -> int:
     ]
     session.execute(sa.insert(Answer), answers)
     session.execute(sa.insert(ResponseSegment), segments)
+    count_responses(session, ids)
     return len(answers)
 
 

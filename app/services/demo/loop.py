@@ -18,6 +18,7 @@ from app.models import Answer, Customer, Department, FollowUpCase, Response, Use
 from app.services.cases import advance_case, open_cases
 from app.services.definitions import LoadedVersion, loaded_version
 from app.services.demo.ideas import CONTACT_NOTES, RESOLVE_NOTES
+from app.services.demo.notices import settle_demo_notices
 from app.services.demo.suggestions import make_demo_suggestions
 from app.services.journey import current_journey
 from touchloop.answers import GapAnswer
@@ -68,6 +69,7 @@ def fill_loop(session: Session, *, rng: random.Random, now: datetime) -> LoopSum
     for case in cases:
         _work_case(session, case, people, causes, rng, now)
     suggestions = make_demo_suggestions(session, people, cases, rng, now)
+    settle_demo_notices(session, now)
     return LoopSummary(len(cases), len(suggestions))
 
 
