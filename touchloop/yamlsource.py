@@ -63,7 +63,10 @@ class YamlError(Exception):
 
 def parse_yaml(text: str, file: str) -> YamlDocument:
     """Parse one YAML document safely; raise YamlError with a located Problem."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # the reader refuses control characters here already
+    except yaml.YAMLError as exc:
+        raise YamlError(Problem(file, None, "", f"not valid YAML: {exc}")) from exc
     try:
         node = loader.get_single_node()
         if node is None:
@@ -78,6 +81,8 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         raise YamlError(Problem(file, line, "", f"not valid YAML: {reason}")) from exc
     except yaml.YAMLError as exc:
         raise YamlError(Problem(file, None, "", f"not valid YAML: {exc}")) from exc
+    except RecursionError as exc:
+        raise YamlError(Problem(file, None, "", "not valid YAML: nested too deeply")) from exc
     finally:
         loader.dispose()
     return YamlDocument(file, data, lines)

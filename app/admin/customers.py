@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms import SelectField
 
 from app.admin import bp
 from app.admin.sections import add_section
+from app.auth.roles import require_role
 from app.extensions import db
-from app.i18n import use_language
-from app.models import Customer
+from app.i18n import current_language, use_language
+from app.models import Customer, Role
 from app.models.types import utcnow
 from app.services.customer_history import HISTORY_LIMIT, customer_invitations, customer_responses, segment_facts
 from app.services.customer_list import (
@@ -26,10 +30,22 @@ from app.services.customer_list import (
 )
 from app.services.definitions import parse_id
 from app.services.journey import current_journey
+from app.services.representatives import (
+    NotARepresentative,
+    representative_account,
+    representative_choices,
+    set_representative,
+)
 from app.services.survey_titles import in_language
 from touchloop.journey import Journey
 
 add_section("admin.customers", _l("Customers"), "admin", "manager", "representative")
+
+
+class RepresentativeForm(FlaskForm):
+    """The customer's representative, among the active representatives (or nobody)."""
+
+    representative = SelectField(_l("Customer representative"), validate_choice=True)
 
 
 @dataclass(frozen=True)
@@ -71,8 +87,56 @@ def customers():
 def customer(customer_id: int):
     """Everything known about one customer: facts, segments, invitations, responses."""
     found = db.session.get(Customer, customer_id) or abort(404)
+    use_language(current_app.config["LANGUAGES"])
+    return _customer_page(found, _representative_form(found, posted=False))
+
+
+@bp.post("/customers/<int(max=2147483647):customer_id>/representative")
+@require_role(Role.REPRESENTATIVE)
+def customer_representative(customer_id: int):
+    """Set the customer's representative (admins and representatives)."""
+    found = db.session.get(Customer, customer_id) or abort(404)
+    use_language(current_app.config["LANGUAGES"])
+    form = _representative_form(found)
+    if not form.validate_on_submit():
+        return _customer_page(found, form, status=400)
+    try:
+        change = set_representative(db.session, found, form.representative.data or None)
+    except NotARepresentative:
+        db.session.rollback()
+        form.representative.errors.append(_("Choose one of the active customer representatives."))
+        return _customer_page(found, form, status=422)
+    db.session.commit()
+    current_app.logger.info(
+        "user %s set the representative of customer %s: %s -> %s",
+        current_user.id,
+        found.id,
+        change.before,
+        change.after,
+    )
+    flash(_("Saved the customer representative."), "success")
+    return redirect(url_for("admin.customer", customer_id=customer_id), code=303)
+
+
+def _representative_form(found: Customer, *, posted: bool = True) -> RepresentativeForm:
+    """The representative select, with the current one chosen (listed even if no longer an active representative)."""
+    choices = [("", _("— nobody —"))] + representative_choices(db.session)
+    current = (found.representative or "").strip()
+    chosen = next((email for email, _label in choices if current and email.lower() == current.lower()), None)
+    if current and chosen is None:
+        # Listed so the select does not pretend another value; saving it unchanged is refused with a message.
+        chosen = current
+        choices.append((current, _("%(email)s (not an active representative)", email=current)))
+    form = RepresentativeForm(**({} if posted else {"formdata": None}), data={"representative": chosen or ""})
+    form.representative.choices = choices
+    return form
+
+
+def _customer_page(found: Customer, form: RepresentativeForm, *, status: int = 200):
+    """The customer's 360° page, with the representative form for those who may use it."""
     journey = current_journey(db.session)
-    lang = use_language(current_app.config["LANGUAGES"])
+    lang = current_language()
+    account = representative_account(db.session, found.representative)
     return render_template(
         "admin/customer.html",
         customer=found,
@@ -80,7 +144,9 @@ def customer(customer_id: int):
         invitations=customer_invitations(db.session, found.id, lang),
         responses=customer_responses(db.session, found.id, lang),
         limit=HISTORY_LIMIT,
-    )
+        representative=account if account is not None and account.active else None,
+        representative_form=form if current_user.has_role(Role.REPRESENTATIVE) else None,
+    ), status
 
 
 def _filter_fields(journey: Journey | None, lang: str, args: MultiDict) -> tuple[list[FilterField], dict, list[str]]:

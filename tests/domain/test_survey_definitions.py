@@ -52,6 +52,15 @@ def test_bad_yaml_is_refused_with_file_and_line(tmp_path):
     assert "broken.yaml:" in found[0] and "not valid YAML" in found[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("slug: mini\x00\n", "not valid YAML"), ("a: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply")],
+)
+def test_control_characters_and_absurd_nesting_are_refused_not_crashed_on(tmp_path, text, reason):
+    found = problems_for(tmp_path, text)
+    assert len(found) == 1 and "broken.yaml" in found[0] and reason in found[0]
+
+
 def test_unknown_question_type_is_refused_at_its_key(tmp_path):
     found = problems_for(tmp_path, MINIMAL_SURVEY.replace("type: nps", "type: stars"))
     assert found == [
