@@ -13,6 +13,7 @@ import enum
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from touchloop.refusal import Refusal
 from touchloop.survey import FollowUpRule
 
 ADMIN = "admin"  # mirrors app.models.people.Role: an admin holds every role
@@ -33,7 +34,10 @@ class CaseState(enum.StrEnum):
 
 
 class Need(enum.StrEnum):
-    """Something a step cannot be made without; the value is the message shown when it is missing."""
+    """Something a step cannot be made without; the value is the message shown when it is missing.
+
+    A missing need is refused with the code ``case.need.<name in lower case>``.
+    """
 
     ROOT_CAUSE = "give a root-cause code"
     NOTE = "say in a note what was done for the customer"
@@ -85,16 +89,23 @@ def check_case_transition(
     roles: Collection[str],
     root_cause: str | None = None,
     note: str | None = None,
-) -> list[str]:
+) -> list[Refusal]:
     """Why the step ``current`` -> ``target`` is refused for an actor with ``roles`` (empty if allowed)."""
+    where = {"current": str(current), "target": str(target)}
     step = TRANSITIONS.get((current, target))
     if step is None:
-        return [f"a case cannot go from {current} to {target}"]
+        return [Refusal("case.no_such_step", f"a case cannot go from {current} to {target}", where)]
     reasons = []
     if ADMIN not in roles and step.roles.isdisjoint(roles):
-        reasons.append(f"only {' or '.join(_with_article(role) for role in sorted(step.roles))} can {step.action}")
+        allowed = sorted(step.roles)
+        text = f"only {' or '.join(_with_article(role) for role in allowed)} can {step.action}"
+        reasons.append(Refusal("case.only_roles", text, {**where, "roles": tuple(allowed)}))
     given = {Need.ROOT_CAUSE: root_cause, Need.NOTE: note, Need.REASON: note}
-    reasons.extend(need.value for need in Need if need in step.needs and not (given[need] or "").strip())
+    reasons.extend(
+        Refusal(f"case.need.{need.name.lower()}", need.value)
+        for need in Need
+        if need in step.needs and not (given[need] or "").strip()
+    )
     return reasons
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from touchloop.refusal import Refusal
+
 ADMIN = "admin"  # mirrors app.models.people.Role: an admin holds every role
 REPRESENTATIVE = "representative"
 MANAGER = "manager"
@@ -40,7 +42,10 @@ class ActorRule(enum.StrEnum):
 
 
 class Need(enum.StrEnum):
-    """Something a step cannot be made without; the value is the message shown when it is missing."""
+    """Something a step cannot be made without; the value is the message shown when it is missing.
+
+    A missing need is refused with the code ``suggestion.need.<name in lower case>``.
+    """
 
     OWNER_AND_DUE_DATE = "give an owner and a due date"
     REASON = "a reason is required"
@@ -132,34 +137,44 @@ OPEN_STATES = frozenset(State) - FINAL_STATES
 DUE_STATES = frozenset({State.SUBMITTED, State.UNDER_REVIEW, State.ACCEPTED, State.IN_PROGRESS})
 
 
-def _actor_refusals(step: Transition, actor: Actor, item: ItemFacts) -> list[str]:
-    """Why ``actor`` may not make ``step`` on ``item`` (empty if they may)."""
+def _actor_refusals(pair: tuple[State, State], step: Transition, actor: Actor, item: ItemFacts) -> list[Refusal]:
+    """Why ``actor`` may not make ``step`` (from ``pair[0]`` to ``pair[1]``) on ``item`` (empty if they may)."""
     is_owner = item.owner_id is not None and actor.user_id == item.owner_id
+    where = {"current": pair[0].value, "target": pair[1].value}
     if step.actor is ActorRule.OWNER:
-        return [] if is_owner else [f"only the owner can {step.action}"]
+        return [] if is_owner else [Refusal("suggestion.only_owner", f"only the owner can {step.action}", where)]
     if step.roles and not actor.holds_any(step.roles):
-        return [f"only a {' or a '.join(sorted(step.roles))} can {step.action}"]
+        roles = sorted(step.roles)
+        text = f"only a {' or a '.join(roles)} can {step.action}"
+        return [Refusal("suggestion.only_roles", text, {**where, "roles": tuple(roles)})]
     if step.actor is ActorRule.NOT_OWNER and is_owner:
-        return [f"the {step.doer} must not be the owner"]
+        text = f"the {step.doer} must not be the owner"
+        return [Refusal("suggestion.not_owner", text, {**where, "doer": step.doer})]
     return []
 
 
-def _missing(step: Transition, given: Given) -> list[str]:
-    """The messages for what ``step`` needs and ``given`` lacks."""
+def _missing(step: Transition, given: Given) -> list[Refusal]:
+    """The refusals for what ``step`` needs and ``given`` lacks."""
     present = {
         Need.OWNER_AND_DUE_DATE: given.owner_id is not None and given.due_date is not None,
         Need.REASON: bool(given.reason and given.reason.strip()),
         Need.MERGE_TARGET: given.merge_into_id is not None,
     }
-    return [need.value for need in Need if need in step.needs and not present[need]]
+    return [
+        Refusal(f"suggestion.need.{need.name.lower()}", need.value)
+        for need in Need
+        if need in step.needs and not present[need]
+    ]
 
 
-def check_transition(current: State, target: State, *, actor: Actor, item: ItemFacts, given: Given) -> list[str]:
+def check_transition(current: State, target: State, *, actor: Actor, item: ItemFacts, given: Given) -> list[Refusal]:
     """The reasons moving from ``current`` to ``target`` is refused; an empty list means it is allowed."""
-    step = TRANSITIONS.get((State(current), State(target)))
+    pair = (State(current), State(target))
+    step = TRANSITIONS.get(pair)
     if step is None:
-        return [f"cannot go from {State(current)} to {State(target)}"]
-    return _actor_refusals(step, actor, item) + _missing(step, given)
+        where = {"current": pair[0].value, "target": pair[1].value}
+        return [Refusal("suggestion.no_such_step", f"cannot go from {pair[0]} to {pair[1]}", where)]
+    return _actor_refusals(pair, step, actor, item) + _missing(step, given)
 
 
 def allowed_targets(current: State, actor: Actor, item: ItemFacts) -> list[State]:
@@ -167,7 +182,7 @@ def allowed_targets(current: State, actor: Actor, item: ItemFacts) -> list[State
     return [
         target
         for (source, target), step in TRANSITIONS.items()
-        if source == current and not _actor_refusals(step, actor, item)
+        if source == current and not _actor_refusals((source, target), step, actor, item)
     ]
 
 

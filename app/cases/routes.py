@@ -12,11 +12,13 @@ from app.cases import bp
 from app.cases.states import state_name
 from app.extensions import db
 from app.i18n import use_language
-from app.models import FollowUpCase
+from app.models import FollowUpCase, Response
 from app.models.types import utcnow
+from app.refusals import say_refusals
 from app.services.case_views import case_queues, case_view, may_see, suggest_from_case
 from app.services.cases import CaseChangedMeanwhile, CaseTransitionRefused, advance_case
 from app.services.definitions import parse_id
+from app.services.evidence import response_view, visible_responses
 from app.services.survey_titles import in_language
 
 add_section("cases.queue", _l("Cases"), "representative", "owner", "manager")
@@ -53,7 +55,7 @@ def advance(case_id: int):
         )
     except CaseTransitionRefused as refused:
         db.session.rollback()
-        return _render_case(found, status=422, problems=refused.reasons)
+        return _render_case(found, status=422, problems=say_refusals(refused.reasons, state_name))
     except CaseChangedMeanwhile as changed:
         db.session.rollback()
         now = state_name(changed.state)
@@ -74,6 +76,17 @@ def suggest(case_id: int):
     suggestion = suggest_from_case(db.session, found, actor=current_user, title=title, description=description)
     db.session.commit()
     return redirect(f"/suggestions/{suggestion.id}")
+
+
+@bp.get("/responses/<int(max=2147483647):response_id>")
+def response(response_id: int):
+    """One response, read-only, with the cases it opened: where the evidence links of suggestions lead."""
+    found = db.session.get(Response, response_id) or abort(404)
+    if not visible_responses(db.session, current_user, [found.id]):
+        abort(403)
+    lang = use_language(current_app.config["LANGUAGES"])
+    view = response_view(db.session, found, current_user, lang)
+    return render_template("cases/response.html", view=view)
 
 
 def _visible_case(case_id: int) -> FollowUpCase:

@@ -16,7 +16,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.models import CaseEvent, Customer, FollowUpCase, Response, Role, Touchpoint, User
 from app.models.types import utcnow
 from app.services.journey import current_journey
+from app.services.step_notices import case_opened
 from touchloop.case_flow import OWNER, CaseState, check_case_transition, matching_rules
+from touchloop.refusal import Refusal
 from touchloop.survey import Survey as SurveyDefinition
 
 
@@ -73,11 +75,14 @@ def open_cases(
     ]
     session.add_all(cases)
     session.flush()
-    session.add_all(
+    events = [
         CaseEvent(case_id=case.id, at=now, from_state=None, to_state=CaseState.NEW, details={"rule": case.rule_id})
         for case in cases
-    )
+    ]
+    session.add_all(events)
     session.flush()
+    for case, event in zip(cases, events):
+        case_opened(session, case, event)
     return cases
 
 
@@ -148,8 +153,10 @@ def _root_cause_refusals(session: Session, root_cause: str | None) -> list[str]:
     if root_cause in codes:
         return []
     if not codes:
-        return ["journey.yaml declares no root-cause codes, so no case can be resolved"]
-    return [f"unknown root-cause code {root_cause!r} (known: {', '.join(codes)})"]
+        return [Refusal("case.no_root_causes", "journey.yaml declares no root-cause codes, so no case can be resolved")]
+    known = ", ".join(codes)
+    text = f"unknown root-cause code {root_cause!r} (known: {known})"
+    return [Refusal("case.unknown_root_cause", text, {"code": root_cause or "", "known": known})]
 
 
 def _apply(

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.models import Role, Suggestion, SuggestionEvent, SuggestionEvidence, User
+from app.services.evidence import EvidenceLink, evidence_links
+from app.services.notifications import is_follower
 from app.services.suggestions import actor_of
 from touchloop.suggestion_flow import TRANSITIONS, ItemFacts, Need, State, allowed_targets
 
@@ -36,8 +38,11 @@ class Action:
 
 
 def can_view(user: User, suggestion: Suggestion) -> bool:
-    """True for the submitter, the owner, representatives, managers and admins."""
-    return user.id in (suggestion.submitter_id, suggestion.owner_id) or user.has_role(Role.REPRESENTATIVE, Role.MANAGER)
+    """True for the submitter, the owner, followers, representatives, managers and admins."""
+    if user.id in (suggestion.submitter_id, suggestion.owner_id) or user.has_role(Role.REPRESENTATIVE, Role.MANAGER):
+        return True
+    session = object_session(suggestion)
+    return session is not None and is_follower(session, suggestion.id, user.id)
 
 
 def actions_for(user: User, suggestion: Suggestion) -> list[Action]:
@@ -72,7 +77,9 @@ def timeline_entries(session: Session, suggestion_id: int) -> list[TimelineEntry
     ]
 
 
-def evidence_of(session: Session, suggestion_id: int) -> list[SuggestionEvidence]:
-    """The evidence links of a suggestion, in the order they were given."""
+def evidence_of(
+    session: Session, suggestion_id: int, reader: User | None = None, lang: str = "en"
+) -> list[EvidenceLink]:
+    """The evidence of a suggestion in the order given, with links to what ``reader`` may open (none without)."""
     query = sa.select(SuggestionEvidence).where(SuggestionEvidence.suggestion_id == suggestion_id)
-    return list(session.scalars(query.order_by(SuggestionEvidence.id)))
+    return evidence_links(session, list(session.scalars(query.order_by(SuggestionEvidence.id))), reader, lang)

@@ -16,6 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import Role, Suggestion, SuggestionEvent, SuggestionEvidence, User
 from app.models.types import utcnow
+from app.services.step_notices import suggestion_stepped, suggestion_submitted
+from touchloop.refusal import Refusal
 from touchloop.suggestion_flow import (
     FINAL_STATES,
     TRANSITIONS,
@@ -93,6 +95,7 @@ def submit_suggestion(
     )
     details = {"origin_case_id": origin_case_id} if origin_case_id is not None else None
     session.add(_event(suggestion, None, submitter, note=None, details=details))
+    suggestion_submitted(session, suggestion)
     session.flush()
     return suggestion
 
@@ -139,8 +142,10 @@ def advance_suggestion(
     suggestion.state = target
     if target in FINAL_STATES:
         suggestion.closed_at = utcnow()
-    session.add(_event(suggestion, current, actor, note=note, details=details or None))
+    event = _event(suggestion, current, actor, note=note, details=details or None)
+    session.add(event)
     _flush(session, suggestion_id)
+    suggestion_stepped(session, suggestion, event, actor)
     return suggestion
 
 
@@ -154,7 +159,9 @@ def _state(value: State | str) -> State:
     try:
         return State(value)
     except ValueError:
-        raise TransitionRefused([f"there is no state {value!r}"]) from None
+        raise TransitionRefused(
+            [Refusal("suggestion.no_such_state", f"there is no state {value!r}", {"state": str(value)})]
+        ) from None
 
 
 def _check_references(session: Session, suggestion: Suggestion, step: Transition, given: Given) -> list[str]:
@@ -163,15 +170,29 @@ def _check_references(session: Session, suggestion: Suggestion, step: Transition
     if Need.OWNER_AND_DUE_DATE in step.needs:
         owner = session.get(User, given.owner_id)
         if owner is None or not owner.active or not owner.has_role(Role.OWNER):
-            reasons.append("the owner must be an active user with the owner role")
+            reasons.append(
+                Refusal("suggestion.owner_not_eligible", "the owner must be an active user with the owner role")
+            )
     if Need.MERGE_TARGET in step.needs:
         original = session.get(Suggestion, given.merge_into_id)
         if original is None:
-            reasons.append(f"there is no suggestion #{given.merge_into_id}")
+            reasons.append(
+                Refusal(
+                    "suggestion.no_such_suggestion",
+                    f"there is no suggestion #{given.merge_into_id}",
+                    {"id": given.merge_into_id},
+                )
+            )
         elif original.id == suggestion.id:
-            reasons.append("a suggestion cannot duplicate itself")
+            reasons.append(Refusal("suggestion.self_duplicate", "a suggestion cannot duplicate itself"))
         elif original.state == State.DUPLICATE:
-            reasons.append(f"#{original.id} is itself a duplicate; merge into its original")
+            reasons.append(
+                Refusal(
+                    "suggestion.duplicate_of_duplicate",
+                    f"#{original.id} is itself a duplicate; merge into its original",
+                    {"id": original.id},
+                )
+            )
     return reasons
 
 

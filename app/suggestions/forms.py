@@ -23,6 +23,11 @@ STATE_NAMES = {
 }
 
 
+def state_name(state: str) -> str:
+    """The name of a suggestion state in the page language (the code itself if unknown)."""
+    return str(STATE_NAMES.get(state, state))
+
+
 def _optional_id(value):
     """An empty select option as None, else the chosen id."""
     return int(value) if value not in (None, "", "None") else None
@@ -44,6 +49,12 @@ class SuggestionForm(FlaskForm):
     dimension = SelectField(_l("Dimension (optional)"), coerce=_optional_id, validate_choice=True)
     expected_benefit = TextAreaField(
         _l("Expected benefit (optional)"), filters=[_clean], validators=[Optional(), Length(max=2000)]
+    )
+    evidence = StringField(
+        _l("Evidence (optional)"),
+        description=_l("What it rests on, separated by commas: case 12, response 345, gap installation/convenience"),
+        filters=[_clean],
+        validators=[Optional(), Length(max=1000)],
     )
 
 

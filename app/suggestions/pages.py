@@ -13,11 +13,19 @@ from app.extensions import db
 from app.i18n import use_language
 from app.models import Dimension, Role, Suggestion, Touchpoint
 from app.models.types import utcnow
+from app.refusals import say_refusals
+from app.services.evidence import check_references, read_references
 from app.services.suggestion_details import actions_for, can_view, evidence_of, timeline_entries
 from app.services.suggestion_lists import named_choices, owner_choices
-from app.services.suggestions import ChangedMeanwhile, TransitionRefused, advance_suggestion, submit_suggestion
+from app.services.suggestions import (
+    ChangedMeanwhile,
+    Evidence,
+    TransitionRefused,
+    advance_suggestion,
+    submit_suggestion,
+)
 from app.suggestions import bp
-from app.suggestions.forms import STATE_NAMES, ActionForm, SuggestionForm
+from app.suggestions.forms import STATE_NAMES, ActionForm, SuggestionForm, state_name
 from touchloop.suggestion_flow import is_overdue
 
 EVERYONE = (Role.STAFF, Role.OWNER, Role.REPRESENTATIVE, Role.MANAGER)
@@ -33,7 +41,8 @@ def new():
     nothing = [(None, "—")]
     form.touchpoint.choices = nothing + named_choices(db.session, Touchpoint, lang)
     form.dimension.choices = nothing + named_choices(db.session, Dimension, lang)
-    if not form.validate_on_submit():
+    evidence = _checked_evidence(form) if form.validate_on_submit() else None
+    if evidence is None:
         status = 400 if request.method == "POST" else 200
         return render_template("suggestions/new.html", form=form), status
     suggestion = submit_suggestion(
@@ -44,10 +53,21 @@ def new():
         touchpoint_id=form.touchpoint.data,
         dimension_id=form.dimension.data,
         expected_benefit=form.expected_benefit.data or None,
+        evidence=evidence,
     )
     db.session.commit()
     flash(_("Thank you. Your suggestion #%(id)d was submitted.", id=suggestion.id), "success")
     return redirect(url_for("suggestions.detail", suggestion_id=suggestion.id))
+
+
+def _checked_evidence(form: SuggestionForm) -> list[Evidence] | None:
+    """The evidence typed on the form if every reference exists and is visible; else None, with a message each."""
+    evidence, refused = read_references(form.evidence.data)
+    refused += check_references(db.session, current_user, evidence)
+    if refused:
+        form.evidence.errors = say_refusals(refused, state_name)
+        return None
+    return evidence
 
 
 @bp.route("/<int(max=2147483647):suggestion_id>", methods=["GET", "POST"])
@@ -77,13 +97,14 @@ def detail(suggestion_id: int):
         )
     except TransitionRefused as refused:
         db.session.rollback()
-        return _detail_page(db.session.get(Suggestion, suggestion_id), problems=refused.reasons, status=422)
+        problems = say_refusals(refused.reasons, state_name)
+        return _detail_page(db.session.get(Suggestion, suggestion_id), problems=problems, status=422)
     except ChangedMeanwhile:
         db.session.rollback()
         changed = [_("Changed by someone else meanwhile; here is the new state.")]
         return _detail_page(db.session.get(Suggestion, suggestion_id), problems=changed, status=409)
     db.session.commit()
-    flash(_("Saved: the suggestion is now “%(state)s”.", state=STATE_NAMES[suggestion.state]), "success")
+    flash(_("Saved: the suggestion is now “%(state)s”.", state=state_name(suggestion.state)), "success")
     return redirect(url_for("suggestions.detail", suggestion_id=suggestion_id))
 
 
@@ -98,7 +119,7 @@ def _detail_page(suggestion: Suggestion, *, problems: list[str] = (), status: in
         "suggestions/detail.html",
         suggestion=suggestion,
         overdue=is_overdue(suggestion.state, suggestion.due_date, utcnow().date()),
-        evidence=evidence_of(db.session, suggestion.id),
+        evidence=evidence_of(db.session, suggestion.id, current_user, use_language(current_app.config["LANGUAGES"])),
         entries=timeline_entries(db.session, suggestion.id),
         actions=actions_for(current_user, suggestion),
         owners=owner_choices(db.session),
