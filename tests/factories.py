@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import Customer, Invitation, Response, Survey
+from app.services.analytics import count_responses
 from app.services.definitions import current_version
 from app.services.responses import ResponseMeta, record_response
 from app.services.survey_loading import LoadReport, load_catalog
@@ -123,5 +124,6 @@ def make_response(
         response.invitation_id = invitation.id
     if submitted_at is not None:
         response.submitted_at = submitted_at
+    count_responses(session, [response.id])
     session.commit()
     return response

@@ -2,10 +2,12 @@
 
 from flask import Flask
 
+from app.cli.analytics import analytics_group
 from app.cli.customers import customers_group
 from app.cli.demo import demo_command
 from app.cli.invitations import invitations_group
 from app.cli.loop import loop_group
+from app.cli.responses import responses_group
 from app.cli.surveys import surveys_group
 from app.cli.users import users_group
 
@@ -18,3 +20,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(customers_group)
     app.cli.add_command(invitations_group)
     app.cli.add_command(loop_group)
+    app.cli.add_command(responses_group)
+    app.cli.add_command(analytics_group)

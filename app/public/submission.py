@@ -21,6 +21,7 @@ from app.extensions import csrf, db
 from app.models import Customer
 from app.public.forms import SurveyFormBase, build_form_class, parse_started_at, raw_answers
 from app.public.render import channel, survey_page
+from app.services.analytics import count_responses
 from app.services.definitions import LoadedVersion
 from app.services.invitations import is_answered
 from app.services.journey import current_journey
@@ -115,6 +116,7 @@ def store_once(version: LoadedVersion, answers: dict, meta: ResponseMeta) -> Sto
         response = record_response(db.session, version, answers, meta)
         if meta.customer_id is not None:
             _snapshot(response.id, meta.customer_id, response.submitted_at)
+        count_responses(db.session, [response.id])  # the dashboards' rollups, in the same transaction
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
