@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import cli, errors, i18n
+from app import account, api, cli, errors, i18n
 from app.admin import bp as admin_bp
 from app.admin import sections
 from app.auth import bp as auth_bp
@@ -16,6 +16,7 @@ from app.cases import bp as cases_bp
 from app.config import from_environment, instance_secret
 from app.extensions import csrf, db, migrate
 from app.health import bp as health_bp
+from app.notifications import bp as notifications_bp
 from app.public import bp as public_bp
 from app.suggestions import bp as suggestions_bp
 
@@ -55,6 +56,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(suggestions_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(account.bp)
+    api.init_app(app)
 
 
 def _migrations_dir() -> str:

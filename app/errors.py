@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from app.api.problems import http_problem, is_api_request
 from app.extensions import db
 
 
@@ -36,12 +37,31 @@ def _http_texts() -> dict[int, tuple[str, str]]:
     }
 
 
+def end_session(exc: BaseException | None = None) -> None:
+    """Close the request's database session; a connection the database cut meanwhile is only logged.
+
+    A restarting PostgreSQL ends every connection, also one a request still holds
+    after its last query: closing the session then fails on its ROLLBACK, after the
+    response was built, and would reach the visitor as a bare 500. Runs before
+    Flask-SQLAlchemy's own teardown (registered later, called earlier), which then
+    finds nothing left to close.
+    """
+    try:
+        db.session.remove()
+    except SQLAlchemyError as error:
+        current_app.logger.warning("database connection lost after the response was ready: %s", error)
+        db.session.remove()  # the dead connection is invalidated now: this close cannot meet it again
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    app.teardown_appcontext(end_session)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        """Every HTTP error gets the house page in the visitor's language."""
+        """Every HTTP error gets the house page in the visitor's language (problem details under /api/)."""
+        if is_api_request():
+            return http_problem(exc)
         title, detail = _http_texts().get(exc.code or 500, (exc.name, exc.description or ""))
         return error_response(exc.code or 500, title, detail)
 
@@ -50,6 +70,8 @@ def init_app(app: Flask) -> None:
         """The database could not be reached: ask the visitor to try again shortly."""
         db.session.rollback()
         app.logger.error("database unavailable: %s", exc.orig)
+        if is_api_request():
+            return http_problem(ServiceUnavailable())
         return error_response(
             503, _("We are having a moment"), _("Our service is briefly unavailable. Please try again in a minute.")
         )
@@ -61,4 +83,6 @@ def init_app(app: Flask) -> None:
             return http_error(exc)
         app.logger.exception("unexpected error")
         db.session.rollback()
+        if is_api_request():
+            return http_problem(InternalServerError())
         return error_response(500, _("Something went wrong"), _("The problem has been logged. Please try again."))

@@ -8,4 +8,15 @@ from app.models import Role
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.MANAGER, Role.REPRESENTATIVE)
 
-from app.admin import batches, customer_import, customers, home, links  # noqa: E402,F401  (routes register themselves on bp)
+from app.admin import (  # noqa: E402,F401  (routes register themselves on bp)
+    batches,
+    customer_import,
+    customers,
+    departments,
+    exports,
+    home,
+    links,
+    surveys,
+    targets,
+    users,
+)

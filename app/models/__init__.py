@@ -1,24 +1,36 @@
 """Touchloop's database models (SQLAlchemy 2.0, typed)."""
 
+from app.models.api_tokens import ApiToken, IdempotencyKey
 from app.models.customer import Customer, ResponseSegment
 from app.models.invitation import Invitation, InvitationBatch
 from app.models.journey import Department, Dimension, JourneySnapshot, Stage, Touchpoint
 from app.models.loop import CaseEvent, FollowUpCase, Suggestion, SuggestionEvent, SuggestionEvidence
+from app.models.notifications import Notification, NotificationDigest, NotificationSetting, SuggestionFollower
 from app.models.people import Role, User
 from app.models.response import Answer, Response
+from app.models.rollups import AnswerDayCount, AnswerMonthSegmentCount
 from app.models.survey import Question, Survey, SurveyVersion
+from app.models.targets import ReferenceLevel, Target
 
 __all__ = [
     "Answer",
+    "AnswerDayCount",
+    "AnswerMonthSegmentCount",
+    "ApiToken",
     "CaseEvent",
     "FollowUpCase",
     "Customer",
     "Department",
     "Dimension",
+    "IdempotencyKey",
     "Invitation",
     "InvitationBatch",
     "JourneySnapshot",
+    "Notification",
+    "NotificationDigest",
+    "NotificationSetting",
     "Question",
+    "ReferenceLevel",
     "Response",
     "ResponseSegment",
     "Role",
@@ -26,8 +38,10 @@ __all__ = [
     "Suggestion",
     "SuggestionEvent",
     "SuggestionEvidence",
+    "SuggestionFollower",
     "Survey",
     "SurveyVersion",
+    "Target",
     "Touchpoint",
     "User",
 ]
