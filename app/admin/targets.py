@@ -38,7 +38,7 @@ add_section("admin.targets", _l("Targets"), "admin", "manager", "representative"
 
 METRIC_NAMES = {
     Metric.NPS: _l("NPS"),
-    Metric.CSAT: _l("CSAT (% satisfied)"),
+    Metric.CSAT: _l("CSAT (percent satisfied)"),
     Metric.MEAN: _l("Mean score"),
     Metric.GAP: _l("Mean gap"),
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -29,3 +31,18 @@ def test_every_message_is_translated_and_compiled():
 def _key(value):
     """Plural ids and strings come as lists or tuples; make them comparable."""
     return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
+def test_every_text_marked_in_the_code_is_in_the_catalogue():
+    """A new _() or _l() text that was never extracted would show in English on a zh page."""
+    root = CATALOG.parents[2]
+    with open(root.parent / "babel.cfg") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    marked = {
+        _key(message[2]) if not isinstance(message[2], tuple) else message[2][0]
+        for message in extract_from_dir(root, method_map, options_map, keywords=keywords)
+    }
+    with open(CATALOG / "messages.po", "rb") as handle:
+        known = {m.id[0] if isinstance(m.id, (list, tuple)) else m.id for m in read_po(handle, locale="zh")}
+    assert sorted(marked - known) == []
