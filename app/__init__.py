@@ -10,6 +10,7 @@ from flask import Flask
 from app import account, api, cli, errors, i18n
 from app.admin import bp as admin_bp
 from app.admin import sections
+from app.analytics import bp as analytics_bp
 from app.auth import bp as auth_bp
 from app.auth import roles
 from app.cases import bp as cases_bp
@@ -54,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(analytics_bp)
     app.register_blueprint(suggestions_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(notifications_bp)
