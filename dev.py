@@ -3,8 +3,9 @@
 
 python3 dev.py run     virtual environment, install, migrate, load the surveys,
                        fill the demo company if the database is empty, serve on :5000
-python3 dev.py test    virtual environment with the test tools, then the whole suite
-                       (extra arguments go to pytest, e.g. python3 dev.py test -k gap)
+python3 dev.py test    virtual environment with the test tools, then the whole suite, one worker
+                       per core (extra arguments go to pytest, e.g. python3 dev.py test -k gap;
+                       -n 0 runs it in one process)
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def run() -> None:
 def test(pytest_args: list[str]) -> None:
     """Install the test tools and run the suite; exit with pytest's code."""
     ensure_environment("requirements-dev.txt")
+    if not any(arg.startswith(("-n", "--numprocesses")) for arg in pytest_args):
+        pytest_args = ["-n", "auto", *pytest_args]  # one pytest-xdist worker per core, each on its own database
     result = subprocess.run([str(BIN / "python"), "-m", "pytest", *pytest_args], cwd=ROOT)
     sys.exit(result.returncode)
 

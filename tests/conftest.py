@@ -10,10 +10,19 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
+from app.models import people
 from app.services import definitions
 from tests.factories import DEMO_SURVEYS
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashes():
+    """Hash passwords with few rounds: the suite creates thousands of users (scrypt costs ~0.1 s each)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(people, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +31,7 @@ def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    url = _own_database_per_worker(url)
     engine = sa.create_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
@@ -34,6 +44,25 @@ def database_url(tmp_path_factory) -> str:
         upgrade()
         db.engine.dispose()
     return url
+
+
+def _own_database_per_worker(url: str) -> str:
+    """Under pytest-xdist, each worker gets its own PostgreSQL database (``<name>_gw0``…), created when missing.
+
+    SQLite needs nothing: every worker has its own temporary folder.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    parsed = sa.engine.make_url(url)
+    if not worker or parsed.get_backend_name() != "postgresql":
+        return url
+    own = parsed.set(database=f"{parsed.database}_{worker}")
+    engine = sa.create_engine(parsed, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database})
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 @pytest.fixture

@@ -14,6 +14,10 @@ from app.extensions import db
 from app.models.journey import Department
 from app.models.types import utcnow
 
+# werkzeug's default, scrypt (N=2**15): deliberately slow. The test suite lowers it (tests/conftest.py), because
+# it creates and signs in thousands of users; every stored hash names its method, so checks work either way.
+PASSWORD_HASH_METHOD = "scrypt"
+
 
 class Role(enum.StrEnum):
     """What a user may do; each role includes none of the others."""
@@ -45,7 +49,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """Store a salted hash (werkzeug's scrypt) of ``password``."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
     def check_password(self, password: str) -> bool:
         """True if ``password`` matches the stored hash."""

@@ -35,7 +35,10 @@ def make_demo_people(session: Session) -> list[User]:
         if email in existing:
             continue
         user = User(email=email, name=name, role=role, department=department)
-        user.set_password(DEMO_PASSWORD)
+        if created:  # the documented shared demo password: hashed once (scrypt is slow by design), salt shared
+            user.password_hash = created[0].password_hash
+        else:
+            user.set_password(DEMO_PASSWORD)
         session.add(user)
         created.append(user)
     session.flush()
