@@ -21,6 +21,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from app.models import Department, Role
 from tests.browser.pages import PASSWORD
 from tests.factories import load_surveys
+from tests.services.analytics_seed import seed
 from tests.web.test_auth import make_user
 
 HERE = Path(__file__).resolve().parent
@@ -125,6 +126,13 @@ def demo(session):
     """The demo journey and surveys, loaded and committed (the server sees them)."""
     load_surveys(session)
     return session
+
+
+@pytest.fixture
+def answered(demo):
+    """240 responses to the demo surveys from January to March 2026, from customers in every segment."""
+    seed(demo, responses=240)
+    return demo
 
 
 @pytest.fixture
