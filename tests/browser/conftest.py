@@ -55,9 +55,9 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """One headless Chromium for the whole run (tests get their own contexts)."""
+    """One headless Chromium for all the browser tests (each gets its own contexts); closed after the last."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -71,7 +71,7 @@ def browser():
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def axe_script() -> str:
     """The source of axe.min.js, installed by ``npm ci`` in tests/browser."""
     if not AXE_SCRIPT.exists():
@@ -107,11 +107,18 @@ def open_context(browser, live_server):
     """
     contexts, problems = [], []
 
+    def note_server_error(response):
+        if response.status >= 500:
+            problems.append(f"{response.status} from {response.url}")
+
+    def note_script_error(web_error):
+        problems.append(f"script error: {web_error.error}")
+
     def open_one(*, phone: bool = False, locale: str = "en-US"):
         context = browser.new_context(base_url=live_server, locale=locale, **(PHONE if phone else DESKTOP))
         context.set_default_timeout(10_000)
-        context.on("response", lambda r: r.status >= 500 and problems.append(f"{r.status} from {r.url}"))
-        context.on("weberror", lambda e: problems.append(f"script error: {e.error}"))
+        context.on("response", note_server_error)
+        context.on("weberror", note_script_error)
         contexts.append(context)
         return context
 
@@ -146,7 +153,7 @@ def people(demo) -> SimpleNamespace:
         ("owner", Role.OWNER, "Otto Owner", sales),
         ("manager", Role.MANAGER, "Mia Manager", None),
     ):
-        email = f"{key.replace('_', '.')}@huachen.example"
+        email = f"{key}@huachen.example"
         user = make_user(demo, email=email, role=role, password=PASSWORD, name=name, department_id=department_id)
         made[key] = SimpleNamespace(id=user.id, email=email, name=name)
     return SimpleNamespace(**made)
