@@ -137,3 +137,18 @@ def test_customer_answers_on_a_phone_and_the_show_if_question_appears(open_conte
     responses = demo.scalars(sa.select(Response)).all()
     assert [(r.language, r.channel) for r in responses] == [(language, "web")]
     assert stored_answers(demo, responses[0].id) == visit.stored
+
+
+def test_error_summary_numbers_each_question_as_the_page_shows_it(open_context, demo):
+    page = open_context(phone=True).new_page()
+    page.goto("/s/purchase")
+    page.get_by_role("radio", name="In one of our stores").tap()  # brings up question 4 about the store staff
+    page.get_by_role("button", name="Submit").tap()
+
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    for link in summary.get_by_role("link").all():
+        target = page.locator(link.get_attribute("href"))
+        shown_number = target.locator(".question-number").first.inner_text()
+        assert link.inner_text().startswith(shown_number + " "), (link.inner_text(), shown_number)
+    assert summary.get_by_role("link").last.inner_text().startswith("7. May we contact you")
