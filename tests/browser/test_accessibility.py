@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from app.models import Touchpoint, User
 from app.services.suggestions import advance_suggestion, submit_suggestion
@@ -49,7 +50,7 @@ def test_sign_in_page_has_no_serious_accessibility_problems(open_context, people
 def open_suggestions(session, people) -> int:
     """Suggestions waiting, in review, accepted (one overdue) and in progress; returns the accepted one's id."""
     staff, rep, owner = (session.get(User, person.id) for person in (people.staff, people.rep, people.owner))
-    touchpoint = session.query(Touchpoint).filter_by(code="purchase").one()
+    touchpoint_id = session.scalar(sa.select(Touchpoint.id).where(Touchpoint.code == "purchase"))
     steps = {
         "Explain delivery fees upfront": [],
         "Call before arriving": ["under_review"],
@@ -59,7 +60,7 @@ def open_suggestions(session, people) -> int:
     ids = []
     for title, states in steps.items():
         suggestion = submit_suggestion(
-            session, submitter=staff, title=title, description="Customers asked for it.", touchpoint_id=touchpoint.id
+            session, submitter=staff, title=title, description="Customers asked for it.", touchpoint_id=touchpoint_id
         )
         session.flush()
         for state in states:
