@@ -244,11 +244,18 @@
     if (label && label.textContent !== text) label.textContent = text;  // aria-live: say changes only
   }
 
-  /** Number the shown questions 1, 2, 3... so hiding one leaves no gap in the count. */
+  /** Number the shown questions 1, 2, 3... so hiding one leaves no gap in the count; the error summary follows. */
   function renumber(shown) {
+    const labels = Object.create(null);
     shown.forEach((entry, index) => {
+      const label = String(index + 1) + '.';
+      labels[entry.container.dataset.question] = label;
       const number = entry.container.querySelector('.question-number');
-      if (number) number.textContent = String(index + 1) + '.';
+      if (number) number.textContent = label;
+    });
+    document.querySelectorAll('[data-number-of]').forEach((number) => {
+      const label = labels[number.dataset.numberOf];
+      if (label) number.textContent = label;
     });
   }
 
