@@ -45,6 +45,7 @@ class ReportNames:
     nps: str = "NPS"
     csat: str = "CSAT"
     other: str = "Other"  # gap questions without a dimension
+    segment: str = "%(attribute)s: %(value)s"  # a segment with its attribute, e.g. "Region: West China"
 
 
 def experience_report(
@@ -64,7 +65,11 @@ def experience_report(
     if base.responses == 0 or journey is None:
         return base
     label = Names(
-        names(session, Stage, lang), names(session, Touchpoint, lang), names(session, Dimension, lang), words.other
+        names(session, Stage, lang),
+        names(session, Touchpoint, lang),
+        names(session, Dimension, lang),
+        words.other,
+        words.segment,
     )
     filters = Filters(start=month.start, end=month.end)
     now = journey_overview(session, filters)
@@ -74,7 +79,7 @@ def experience_report(
     figures = headlines((now, before, earlier), targets, label, {"nps": words.nps, "csat": words.csat})
     keyed, crosshairs = gap_items(session, now, filters, label)
     differences, runs = segment_differences(session, filters, journey, label, lang)
-    keyed = [(key, replace(item, behind=_behind(item, differences))) for key, item in keyed]
+    keyed = [(key, replace(item, behind=_behind(item, differences, label))) for key, item in keyed]
     worst = sorted(
         ((key, item) for key, item in keyed if item.classification == GapClass.NEGATIVE),
         key=lambda pair: -(pair[1].importance.value if pair[1].importance else -2.0),
@@ -104,12 +109,12 @@ def count_responses_in(session: Session, month: Month) -> int:
     return int(session.scalar(query) or 0)
 
 
-def _behind(item: GapItem, differences) -> tuple[str, ...]:
+def _behind(item: GapItem, differences, label: Names) -> tuple[str, ...]:
     """The segments significantly behind on this aspect, over every attribute."""
     found = []
     for difference in differences:
         if (difference.touchpoint, difference.dimension) == (item.touchpoint, item.dimension):
-            found += behind(difference)
+            found += behind(difference, label)
     return tuple(found)
 
 

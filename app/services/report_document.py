@@ -21,7 +21,9 @@ def report_pdf(session: Session, month: Month, *, lang: str, today: date) -> byt
     if lang not in LANGUAGES:
         raise ValueError(f"unknown report language {lang!r} (known: {', '.join(LANGUAGES)})")
     with force_locale(lang):
-        names = ReportNames(nps=_("NPS"), csat=_("CSAT (percent satisfied)"), other=_("Other"))
+        names = ReportNames(
+            nps=_("NPS"), csat=_("CSAT (percent satisfied)"), other=_("Other"), segment=_("%(attribute)s: %(value)s")
+        )
         report = experience_report(session, month, lang=lang, today=today, words=names)
         return render_report(report, report_words(month, lang))
 

@@ -44,6 +44,7 @@ class Names:
     touchpoints: dict[int, str]
     dimensions: dict[int, str]
     other: str  # the name of gap questions without a dimension
+    segment: str  # "%(attribute)s: %(value)s"
 
 
 AspectKey = tuple[int, int | None]  # (touchpoint id, dimension id)
@@ -143,6 +144,6 @@ def _difference(place: tuple[str, str], attribute: str, result: SegmentCompariso
     )
 
 
-def behind(difference: SegmentDifference) -> list[str]:
+def behind(difference: SegmentDifference, names: Names) -> list[str]:
     """The segments behind on a difference, with their attribute: "Region: West China"."""
-    return [f"{difference.attribute}: {name}" for name in difference.behind()]
+    return [names.segment % {"attribute": difference.attribute, "value": name} for name in difference.behind()]

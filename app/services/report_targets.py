@@ -121,7 +121,8 @@ def _place(target: Target, label: Names, journey: Journey, lang: str) -> str:
     attribute = next((a for a in journey.segments if a.code == target.segment_attribute), None)
     if attribute is not None:
         values = {item.code: item.name.get(lang) or item.code for item in (*attribute.values, *attribute.bands)}
-        parts.append(f"{attribute.name.get(lang) or attribute.code}: {values.get(target.segment_value, '')}")
+        named = {"attribute": attribute.name.get(lang) or attribute.code, "value": values.get(target.segment_value, "")}
+        parts.append(label.segment % named)
     return " · ".join(part for part in parts if part)
 
 

@@ -48,7 +48,7 @@ def test_a_month_in_chinese_is_written_in_chinese_with_the_font_embedded(runner,
     result = runner.invoke(args=["report", "--period", "2026-03", "--out", str(out)])  # zh is the default
     assert result.exit_code == 0, result.output
     text = _flat(out)
-    for words in ("华辰智能家居", "用户体验报告", "2026年3月", "1. 核心指标与目标", "上门安装与调试", "地区: 西部"):
+    for words in ("华辰智能家居", "用户体验报告", "2026年3月", "1. 核心指标与目标", "上门安装与调试", "地区：西部"):
         assert words in text, words
     assert all(row[-5:-2] == ["yes", "yes", "yes"] for row in pdf_fonts(out.read_bytes()))
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from app.services.report import experience_report
+from app.services.report import ReportNames, experience_report
 from tests.services.report_seed import MONTH, TODAY, seed_month
 from touchloop.report.model import Month
 from touchloop.stats import GapClass, Quadrant, TargetStatus
@@ -143,6 +143,8 @@ def test_a_month_without_responses_still_reports_its_loops(session):
 
 def test_names_follow_the_reports_language(session):
     seed_month(session)
-    report = experience_report(session, MONTH, lang="zh", today=TODAY)
+    words = ReportNames(nps="净推荐值", csat="满意度", other="其他", segment="%(attribute)s：%(value)s")
+    report = experience_report(session, MONTH, lang="zh", today=TODAY, words=words)
     assert report.company == "华辰智能家居"
-    assert report.must_improve[0].touchpoint == "上门安装与调试" and report.must_improve[0].behind == ("地区: 西部",)
+    assert report.must_improve[0].touchpoint == "上门安装与调试" and report.must_improve[0].behind == ("地区：西部",)
+    assert [headline.label for headline in report.headlines[:2]] == ["净推荐值", "满意度"]

@@ -60,14 +60,18 @@ class Document:
         self.pdf.add_font(BODY, "", str(cjk_font_path()))
         self.pdf.add_font(SYMBOLS, "", str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"))
         self.pdf.set_fallback_fonts([SYMBOLS])
+        for font in self.pdf.fonts.values():
+            # The subset keeps the whole font's bounding box: recomputing it runs every CJK outline (seconds).
+            font.ttfont.recalcBBoxes = False
         self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
         self.pdf.set_auto_page_break(True, margin=16)
         self.pdf.set_lang("zh-CN" if language == "zh" else "en")
         self.pdf.set_title(clean(title))
         self.pdf.set_creator("Touchloop")
         self.pdf.footer_text = clean(footer)
-        # Lines break at spaces; a run without spaces (Chinese) that does not fit breaks between characters.
-        self.wrap = WrapMode.WORD
+        # Chinese text breaks between any two characters; table cells (figures, names) and English at spaces,
+        # where a run without spaces that does not fit still breaks between characters.
+        self.wrap = WrapMode.CHAR if language == "zh" else WrapMode.WORD
 
     @property
     def width(self) -> float:
@@ -143,7 +147,7 @@ class Document:
             cell_fill_mode="ROWS",
             line_height=size * 0.5,
             padding=(1.2, 1.2),
-            wrapmode=self.wrap,
+            wrapmode=WrapMode.WORD,
             width=self.width,
         ) as table:
             for values in [header, *rows]:

@@ -50,7 +50,7 @@ def propose(
     decimals = DECIMALS.get(kind, 2)
     step = _rounded_up(figure.interval[1], decimals)
     if above and above[0][0] < step:
-        return Proposal(kind, label, figure, current_target, round(above[0][0], decimals), above[0][1])
+        return Proposal(kind, label, figure, current_target, above[0][0], above[0][1])
     return Proposal(kind, label, figure, current_target, step, STEP)
 
 
