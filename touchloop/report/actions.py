@@ -92,7 +92,6 @@ def _loop_row(row: LoopRow, words: ReportWords) -> list[str]:
 
 def loops(document: Document, report: ExperienceReport, words: ReportWords) -> None:
     """Section 5: suggestions implemented, verified and closed, cases within deadline, per department."""
-    document.new_page()
     document.heading(words.loops)
     document.paragraph(words.loops_intro_line % {"day": report.made_on.isoformat()})
     if not report.loops:
@@ -111,7 +110,7 @@ def loops(document: Document, report: ExperienceReport, words: ReportWords) -> N
     rows = [_loop_row(row, words) for row in report.loops]
     rows.append(_loop_row(_total(report.loops, words), words))
     align = ["LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "RIGHT", "RIGHT"]
-    document.table(header, rows, (19, 14, 10, 9, 11, 26, 9, 11), align=align, size=8)
+    document.table(header, rows, (17, 13, 10, 9, 11, 24, 11, 11), align=align, size=8)
 
 
 def _total(rows: tuple[LoopRow, ...], words: ReportWords) -> LoopRow:

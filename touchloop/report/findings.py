@@ -115,7 +115,7 @@ def must_improve(document: Document, report: ExperienceReport, words: ReportWord
             [*_item_row(report, item, words), words.quadrants.get(item.quadrant or "", "—"), "\n".join(item.behind)]
             for item in report.must_improve
         ]
-        document.table(header, rows, (4, 17, 12, 22, 20, 13, 20), size=7.5)
+        document.table(header, rows, (4, 15, 13, 20, 17, 11, 26), size=7.5)
     if any(item.importance is not None for item in report.items):
         picture = charts.quadrant(report, words)
         document.image(picture.png, picture.width, picture.height)
