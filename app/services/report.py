@@ -54,23 +54,11 @@ def experience_report(
     """Everything the report of ``month`` shows, with names in ``lang``; ``today`` is the day it is made."""
     journey = current_journey(session)
     company = in_language(journey.company if journey else None, lang, "Touchloop")
-    base = ExperienceReport(
-        company,
-        month,
-        today,
-        count_responses_in(session, month),
-        count_responses_in(session, month.shifted(-1)),
-        loops=tuple(loop_rows(session, month, today, lang)),
-    )
+    responses = (count_responses_in(session, month), count_responses_in(session, month.shifted(-1)))
+    base = ExperienceReport(company, month, today, *responses, loops=tuple(loop_rows(session, month, today, lang)))
     if base.responses == 0 or journey is None:
         return base
-    label = Names(
-        names(session, Stage, lang),
-        names(session, Touchpoint, lang),
-        names(session, Dimension, lang),
-        words.other,
-        words.segment,
-    )
+    label = _names(session, lang, words)
     filters = Filters(start=month.start, end=month.end)
     now = journey_overview(session, filters)
     before = journey_overview(session, Filters(start=month.shifted(-1).start, end=month.shifted(-1).end))
@@ -99,6 +87,12 @@ def experience_report(
         proposals=tuple(proposals(session, _candidates(figures, worst))),
         **_charts(session, now, label),
     )
+
+
+def _names(session: Session, lang: str, words: ReportNames) -> Names:
+    """The names of stages, touchpoints and dimensions in ``lang``, and the caller's words for the rest."""
+    stages, touchpoints = names(session, Stage, lang), names(session, Touchpoint, lang)
+    return Names(stages, touchpoints, names(session, Dimension, lang), words.other, words.segment)
 
 
 def count_responses_in(session: Session, month: Month) -> int:

@@ -31,7 +31,7 @@ from touchloop.stats import (
     importance_performance,
     pearson,
 )
-from touchloop.stats.tables import differences
+from touchloop.stats.tables import PairSums, differences
 
 SIGNIFICANCE = 0.05
 
@@ -67,11 +67,7 @@ def gap_items(
     for touchpoint in overview:
         for dimension, pairs in sorted(touchpoint.gaps.items(), key=lambda entry: (entry[0] is None, entry[0] or 0)):
             gap = describe_gap(pairs)
-            found = sums.get((touchpoint.touchpoint_id, dimension))
-            correlation = pearson(found) if found is not None else None
-            importance = None
-            if correlation is not None and correlation.r is not None:
-                importance = Estimate.of(correlation.r, correlation.ci, correlation.n, correlation.too_small)
+            importance = _importance(sums.get((touchpoint.touchpoint_id, dimension)))
             keys.append((touchpoint.touchpoint_id, dimension))
             items.append(
                 GapItem(
@@ -94,6 +90,14 @@ def gap_items(
     grid = importance_performance(positions)
     placed = [(key, replace(item, quadrant=place.quadrant)) for key, item, place in zip(keys, items, grid.items)]
     return placed, (grid.performance_line, grid.importance_line)
+
+
+def _importance(sums: PairSums | None) -> Estimate | None:
+    """Pearson r with its Fisher-z interval and n, or None without pairs or spread."""
+    correlation = pearson(sums) if sums is not None else None
+    if correlation is None or correlation.r is None:
+        return None
+    return Estimate.of(correlation.r, correlation.ci, correlation.n, correlation.too_small)
 
 
 def segment_differences(

@@ -133,6 +133,7 @@ def _total(rows: tuple[LoopRow, ...], words: ReportWords) -> LoopRow:
 
 def proposals(document: Document, report: ExperienceReport, words: ReportWords) -> None:
     """Section 6: the proposed next targets and the rule they follow."""
+    document.room(70)  # the heading, the rule and the first rows of the table together
     document.heading(words.proposals)
     for line in words.proposals_intro:
         document.paragraph(line, size=9)

@@ -2,9 +2,9 @@
 
 For a figure that rests on enough answers (n ≥ MIN_N, with a CI):
 
-1. **Step.** The proposal is the estimate plus the half-width of its 95% CI. That is the smallest rise the
-   next period's data can tell apart from this period's at a similar n: a smaller target could be "met" by
-   chance, a much larger one is a wish, not a plan.
+1. **Step.** The proposal is the upper end of the estimate's 95% CI (the estimate plus the CI's half-width).
+   That is the smallest rise the next period's data can tell apart from this period's at a similar n: a
+   smaller target could be "met" by chance, a much larger one is a wish, not a plan.
 2. **Ceiling.** The proposal never passes the next level up that is known for the same metric and place:
    the industry level, the customers' ideal level, and — for a gap — 0 (expectations met; a gap above 0
    exceeds them). Of these, the lowest one above the estimate caps the step, and the reason names it.
