@@ -15,4 +15,4 @@ bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 guard_blueprint(bp, Role.MANAGER, Role.REPRESENTATIVE)
 add_section("analytics.overview", _l("Journey analytics"), Role.MANAGER, Role.REPRESENTATIVE)
 
-from app.analytics import pages  # noqa: E402,F401  (routes register themselves on bp)
+from app.analytics import pages, report  # noqa: E402,F401  (routes register themselves on bp)

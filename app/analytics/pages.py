@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app.analytics import bp, charts, figures
 from app.analytics.filtering import comparison_attribute, read_filters, segment_selects
+from app.analytics.report_form import report_form
 from app.extensions import db
 from app.i18n import use_language
 from app.services.analytics import FilterError
@@ -41,13 +42,19 @@ def _form(lang: str, journey, known: list[str]) -> dict:
 @bp.get("/")
 def overview():
     """The journey heat map under the chosen filters, with its table; a bad filter gets a 400 with the reason."""
+    return overview_page()
+
+
+def overview_page(report_error: str | None = None):
+    """The overview page, with ``report_error`` (400) when a report download was refused."""
     lang, journey, known, filters = _filters()
     form = _form(lang, journey, known)
     form["words"] = _words()
+    form["report_form"] = report_form(lang, report_error)
     if isinstance(filters, FilterError):
         return render_template("analytics/overview.html", error=str(filters), **form), 400
     drawn = charts.chart("overview", "", filters, lang, None)
-    return render_template(
+    page = render_template(
         "analytics/overview.html",
         alternative=drawn.alternative,
         rows=list(zip(drawn.codes, drawn.alternative.rows)),
@@ -55,6 +62,7 @@ def overview():
         link=lambda code: url_for("analytics.touchpoint", code=code, **_query(lang)),
         **form,
     )
+    return page, 400 if report_error else 200
 
 
 @bp.get("/overview.svg")

@@ -7,6 +7,7 @@ from app.cli.customers import customers_group
 from app.cli.demo import demo_command
 from app.cli.invitations import invitations_group
 from app.cli.loop import loop_group
+from app.cli.report import report_command
 from app.cli.responses import responses_group
 from app.cli.surveys import surveys_group
 from app.cli.users import users_group
@@ -22,3 +23,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(loop_group)
     app.cli.add_command(responses_group)
     app.cli.add_command(analytics_group)
+    app.cli.add_command(report_command)

@@ -8,7 +8,8 @@ analytics count tables (SQL GROUP BYs); the statistics from ``touchloop.stats``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -30,16 +31,20 @@ def target_progress(session: Session, targets: Iterable[Target]) -> dict[int, Pr
     return {target.id: _progress(session, target) for target in targets}
 
 
-def _progress(session: Session, target: Target) -> Progress:
-    """The estimate, CI and n of one target's metric, checked against it."""
-    estimate, ci, n, too_small = _measure(session, target)
+def target_progress_in(session: Session, target: Target, start: date, end: date) -> Progress:
+    """A target's status over ``start``..``end`` instead of its own period (a monthly report checks its month)."""
+    return _progress(session, target, replace(_filters(target), start=start, end=end))
+
+
+def _progress(session: Session, target: Target, filters: Filters | None = None) -> Progress:
+    """The estimate, CI and n of one target's metric (over its own period unless ``filters``), checked against it."""
+    estimate, ci, n, too_small = _measure(session, target, filters or _filters(target))
     check = target_status(estimate, ci, target.value, too_small=too_small)
     return Progress(check=check, n=n)
 
 
-def _measure(session: Session, target: Target) -> tuple:
-    """(estimate, CI, n, too_small) of the target's metric under its filters."""
-    filters = _filters(target)
+def _measure(session: Session, target: Target, filters: Filters) -> tuple:
+    """(estimate, CI, n, too_small) of the target's metric under ``filters``."""
     if target.metric in (Metric.NPS, Metric.CSAT):
         counts = score_counts(session, target.metric, filters).get((), {})
         if target.metric == Metric.NPS:

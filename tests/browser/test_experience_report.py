@@ -1,8 +1,7 @@
 """A manager downloads the periodic experience report (用户体验报告) as a PDF from the analytics overview.
 
-Written against the page's promised interface: on /analytics/ a button (or link) named after the experience
-report, optionally in a form with a ``period`` field (YYYY-MM), answers with ``application/pdf``, whether the
-browser shows it or saves it.
+On /analytics/ the report form (month, language) and its button answer with ``application/pdf``, whether the
+browser shows it or saves it; the month picked is the one the seeded answers fall in.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import time
 
 from tests.browser.pages import sign_in
 
-REPORT = re.compile(r"experience report", re.IGNORECASE)
+REPORT = re.compile(r"download the report", re.IGNORECASE)
 PERIOD = "2026-03"  # the seeded answers run from January to March 2026
 
 
@@ -47,11 +46,10 @@ def test_manager_downloads_the_experience_report_as_a_pdf_from_the_analytics_ove
     page.get_by_role("navigation", name="Sections").get_by_role("link", name="Journey analytics").click()
     page.wait_for_url("**/analytics/")
 
-    trigger = page.get_by_role("button", name=REPORT).or_(page.get_by_role("link", name=REPORT)).first
-    period = page.locator("form").filter(has=trigger).locator("[name=period]")
-    if period.count():
-        tag = period.evaluate("field => field.tagName")
-        period.select_option(PERIOD) if tag == "SELECT" else period.fill(PERIOD)
+    form = page.get_by_role("form", name=re.compile("experience report", re.IGNORECASE))
+    form.get_by_label("Month").fill(PERIOD)
+    form.get_by_label("Language").select_option("en")
+    trigger = form.get_by_role("button", name=REPORT)
     documents = capture_documents(page)
     trigger.click(no_wait_after=True)  # a download is not a navigation the click could wait for
 
@@ -59,3 +57,4 @@ def test_manager_downloads_the_experience_report_as_a_pdf_from_the_analytics_ove
     assert report["status"] == 200, report["body"][:500]
     assert report["headers"]["content-type"].split(";")[0] == "application/pdf"
     assert report["body"].startswith(b"%PDF-") and b"%%EOF" in report["body"][-1024:]
+    assert "experience-report-2026-03-en.pdf" in report["headers"].get("content-disposition", "")
