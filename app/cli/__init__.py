@@ -10,6 +10,7 @@ from app.cli.loop import loop_group
 from app.cli.responses import responses_group
 from app.cli.surveys import surveys_group
 from app.cli.users import users_group
+from app.cli.webhooks import deliver_command  # noqa: F401  (registers loop deliver)
 
 
 def init_app(app: Flask) -> None:

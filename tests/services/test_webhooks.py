@@ -117,11 +117,16 @@ def test_the_event_is_committed_with_the_change_and_not_before(app, session, adm
     version = current_version(session, "delivery-installation")
     record_response(session, version, HAPPY, ResponseMeta(uuid.uuid4().hex, "en"))
     session.flush()
-    with sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"]).connect() as other:
-        count = sa.select(sa.func.count()).select_from(WebhookEvent)
-        assert other.scalar(count) == 0  # another connection sees nothing until the change commits
-        session.commit()
-        assert other.scalar(count) == 1
+    engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with engine.connect() as other:
+            count = sa.select(sa.func.count()).select_from(WebhookEvent)
+            assert other.scalar(count) == 0  # another connection sees nothing until the change commits
+            session.commit()
+            other.rollback()  # a new snapshot
+            assert other.scalar(count) == 1
+    finally:
+        engine.dispose()
 
 
 def test_nothing_is_written_without_a_listening_active_subscription(session, admin):

@@ -56,11 +56,9 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outc
     except urllib.error.HTTPError as refused:
         return Outcome(refused.code, _refusal_text(refused), _since(started))
     except urllib.error.URLError as failed:
-        return Outcome(None, _reason(failed.reason), _since(started))
-    except (TimeoutError, socket.timeout):
-        return Outcome(None, f"no answer within {timeout:g} s", _since(started))
+        return Outcome(None, _reason(failed.reason, timeout), _since(started))
     except (http.client.HTTPException, ssl.SSLError, OSError, ValueError) as failed:
-        return Outcome(None, _reason(failed), _since(started))
+        return Outcome(None, _reason(failed, timeout), _since(started))
 
 
 def _refusal_text(refused: urllib.error.HTTPError) -> str:
@@ -79,10 +77,10 @@ def _refusal_text(refused: urllib.error.HTTPError) -> str:
     return text[:ERROR_LIMIT]
 
 
-def _reason(reason: object) -> str:
+def _reason(reason: object, timeout: float) -> str:
     """A connection failure in words, e.g. 'connection refused'."""
     if isinstance(reason, (TimeoutError, socket.timeout)):
-        return "no answer in time (timed out)"
+        return f"timed out: no answer within {timeout:g} s"
     if isinstance(reason, ConnectionRefusedError):
         return "connection refused"
     if isinstance(reason, socket.gaierror):
