@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +82,14 @@ def test_the_default_schedule_keeps_trying_for_hours_before_giving_up():
     total = sum((policy.delay_after(n) for n in range(1, policy.max_attempts)), timedelta())
     assert policy.delay_after(policy.max_attempts) is None
     assert timedelta(hours=5) < total < timedelta(hours=7)
+
+
+def test_the_readme_verification_snippet_accepts_our_signature_and_refuses_a_changed_body():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("Verifying a delivery, in Python")[1].split("```python\n")[1].split("```")[0]
+    namespace: dict = {}
+    exec(snippet, namespace)  # noqa: S102  (our own README)
+    stamp = str(int(time.time()))
+    headers = {"Touchloop-Timestamp": stamp, "Touchloop-Signature": signature("whsec_k", stamp, BODY)}
+    assert namespace["genuine"]("whsec_k", headers, BODY)
+    assert not namespace["genuine"]("whsec_k", headers, BODY.replace(b"e1", b"e2"))
