@@ -293,3 +293,16 @@ def test_deleting_a_subscription_removes_its_log_and_the_events_only_it_waited_f
 
     assert [d.subscription_id for d in deliveries(session)] == [kept.id]
     assert len(events(session)) == 1 and session.scalars(sa.select(WebhookAttempt)).all() == []
+
+
+def test_a_delivery_of_a_switched_off_subscription_is_not_claimed_until_it_is_on_again(session, admin):
+    subscription = subscribe(session, admin)
+    make_response(session, HAPPY)
+    [delivery] = deliveries(session)
+    set_active(session, subscription, False)
+    session.commit()
+    now = utcnow()
+
+    assert claim(session, delivery.id, now, LEASE) is None
+    set_active(session, subscription, True)
+    assert claim(session, delivery.id, now, LEASE) is not None

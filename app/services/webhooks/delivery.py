@@ -77,11 +77,12 @@ def _claimable(now: datetime) -> list[sa.ColumnElement[bool]]:
 
 
 def claim(session: Session, delivery_id: int, now: datetime, lease: timedelta) -> Claim | None:
-    """Take ``delivery_id`` for this run until ``now + lease``; None if another run has it or it is not due."""
+    """Hold ``delivery_id`` until ``now + lease``; None if another run has it, it is not due, or its hook is off."""
     token = uuid.uuid4().hex
+    active = sa.select(WebhookSubscription.id).where(WebhookSubscription.active.is_(True))
     taken = session.execute(
         sa.update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id, *_claimable(now))
+        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.subscription_id.in_(active), *_claimable(now))
         .values(claimed_until=now + lease, claim_token=token)
         .execution_options(synchronize_session=False)
     )
