@@ -160,7 +160,7 @@ def test_two_runs_at_once_deliver_every_event_exactly_once(app, session, receive
     subscribe(session, receiver.url, ["response.created"])
     for _number in range(30):
         make_response(session, HAPPY)
-    receiver.delay = 0.02  # each POST takes a moment, so the two runs overlap throughout
+    receiver.delay = 0.05  # each POST takes a moment, so the two runs overlap throughout
     receiver.start()
     results, barrier = [], threading.Barrier(2)
 
