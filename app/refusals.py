@@ -44,6 +44,15 @@ MESSAGES = {
     "evidence.hidden_response": _l("you may not see response #%(id)d"),
     "evidence.no_such_touchpoint": _l("there is no touchpoint “%(code)s”"),
     "evidence.no_such_dimension": _l("there is no dimension “%(code)s”"),
+    "webhook.url_empty": _l("give the address that should receive the events"),
+    "webhook.url_too_long": _l("at most %(most)d characters"),
+    "webhook.url_spaces": _l("an address has no spaces or line breaks"),
+    "webhook.url_unreadable": _l("this is not a web address, e.g. https://example.com/hooks"),
+    "webhook.url_scheme": _l("the address must start with https:// or http://"),
+    "webhook.url_host": _l("the address must name a host, e.g. https://example.com/hooks"),
+    "webhook.url_credentials": _l("put no user name or password in the address; the signature proves who sends"),
+    "webhook.unknown_event": _l("unknown event type “%(event)s”"),
+    "webhook.no_events": _l("choose at least one event"),
 }
 
 SUGGESTION_ACTIONS = {

@@ -19,4 +19,5 @@ from app.admin import (  # noqa: E402,F401  (routes register themselves on bp)
     surveys,
     targets,
     users,
+    webhooks,
 )

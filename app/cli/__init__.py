@@ -11,6 +11,7 @@ from app.cli.report import report_command
 from app.cli.responses import responses_group
 from app.cli.surveys import surveys_group
 from app.cli.users import users_group
+from app.cli.webhooks import deliver_command  # noqa: F401  (registers loop deliver)
 
 
 def init_app(app: Flask) -> None:

@@ -46,7 +46,7 @@ def remind_command(moment: str | None, due_soon_days: int, case_due_soon_hours: 
 
     Running it twice makes and sends nothing twice.
     """
-    now = _moment(moment)
+    now = parse_moment(moment)
     problems = []
     try:
         click.echo(f"invitation reminders sent: {remind(db.session, now=now)}")
@@ -70,7 +70,7 @@ def remind_command(moment: str | None, due_soon_days: int, case_due_soon_hours: 
         raise click.ClickException("; ".join(problems))
 
 
-def _moment(text: str | None) -> datetime:
+def parse_moment(text: str | None) -> datetime:
     """``--now`` as an aware UTC datetime (the current time when not given)."""
     if not text:
         return utcnow()

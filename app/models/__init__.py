@@ -11,6 +11,13 @@ from app.models.response import Answer, Response
 from app.models.rollups import AnswerDayCount, AnswerMonthSegmentCount
 from app.models.survey import Question, Survey, SurveyVersion
 from app.models.targets import ReferenceLevel, Target
+from app.models.webhooks import (
+    DeliveryState,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 
 __all__ = [
     "Answer",
@@ -20,6 +27,7 @@ __all__ = [
     "CaseEvent",
     "FollowUpCase",
     "Customer",
+    "DeliveryState",
     "Department",
     "Dimension",
     "IdempotencyKey",
@@ -44,4 +52,8 @@ __all__ = [
     "Target",
     "Touchpoint",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

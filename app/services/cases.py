@@ -17,6 +17,9 @@ from app.models import CaseEvent, Customer, FollowUpCase, Response, Role, Touchp
 from app.models.types import utcnow
 from app.services.journey import current_journey
 from app.services.step_notices import case_opened
+from app.services.webhooks.outbox import emit
+from app.services.webhooks.payloads import case_data
+from touchloop import webhooks
 from touchloop.case_flow import OWNER, CaseState, check_case_transition, matching_rules
 from touchloop.refusal import Refusal
 from touchloop.survey import Survey as SurveyDefinition
@@ -83,6 +86,7 @@ def open_cases(
     session.flush()
     for case, event in zip(cases, events):
         case_opened(session, case, event)
+        emit(session, webhooks.CASE_OPENED, case_data(session, case), now=now)
     return cases
 
 
@@ -143,6 +147,8 @@ def advance_case(
         # The flush failed, so this transaction is lost anyway: roll back to read where the case stands now.
         session.rollback()
         raise CaseChangedMeanwhile(session.get(FollowUpCase, case_id).state) from None
+    if target == CaseState.CLOSED:
+        emit(session, webhooks.CASE_CLOSED, case_data(session, case), now=case.closed_at)
     return case
 
 

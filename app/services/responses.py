@@ -13,6 +13,9 @@ from app.models import Answer, Customer, Response
 from app.models.types import utcnow
 from app.services.cases import open_cases
 from app.services.definitions import LoadedVersion
+from app.services.webhooks.outbox import emit
+from app.services.webhooks.payloads import response_data
+from touchloop import webhooks
 from touchloop.questions import Question
 
 
@@ -36,7 +39,8 @@ def response_exists(session: Session, submission_key: str) -> bool:
 def record_response(session: Session, version: LoadedVersion, answers: dict[str, Any], meta: ResponseMeta) -> Response:
     """Add a response, its answer rows and the follow-up cases it opens (answers already checked, visible-only).
 
-    Everything is added to the caller's transaction: if the response is rolled back, so are its cases.
+    Everything is added to the caller's transaction: if the response is rolled back, so are its cases and
+    the webhook events telling of them.
     """
     response = Response(
         submission_key=meta.submission_key,
@@ -61,6 +65,13 @@ def record_response(session: Session, version: LoadedVersion, answers: dict[str,
     if rows:
         session.execute(sa.insert(Answer), rows)
     customer = session.get(Customer, meta.customer_id) if meta.customer_id is not None else None
+    definition = version.definition
+    emit(
+        session,
+        webhooks.RESPONSE_CREATED,
+        response_data(response, definition.slug, definition.touchpoint, customer, answers),
+        now=response.submitted_at,
+    )
     open_cases(
         session,
         response=response,

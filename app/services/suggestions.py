@@ -17,6 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.models import Role, Suggestion, SuggestionEvent, SuggestionEvidence, User
 from app.models.types import utcnow
 from app.services.step_notices import suggestion_stepped, suggestion_submitted
+from app.services.webhooks.outbox import emit
+from app.services.webhooks.payloads import suggestion_data
+from touchloop import webhooks
 from touchloop.refusal import Refusal
 from touchloop.suggestion_flow import (
     FINAL_STATES,
@@ -146,6 +149,7 @@ def advance_suggestion(
     session.add(event)
     _flush(session, suggestion_id)
     suggestion_stepped(session, suggestion, event, actor)
+    emit(session, webhooks.SUGGESTION_TRANSITIONED, suggestion_data(session, suggestion, event, actor), now=event.at)
     return suggestion
 
 

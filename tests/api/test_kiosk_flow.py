@@ -1,17 +1,33 @@
-"""A kiosk works through the API alone: find a survey, read its definition, submit once even when retrying."""
+"""A kiosk works through the API alone: find a survey, read its definition, submit once even when retrying.
+
+The subscribed receiver (a real local HTTP server) then gets exactly one response.created for it.
+"""
 
 from __future__ import annotations
 
+import time
 import uuid
 
+import pytest
 import sqlalchemy as sa
 
 from app.models import Response, Role
 from app.models.types import utcnow
 from app.services.api_tokens import create_token
+from app.services.webhooks.subscriptions import create_subscription
 from tests.api.conftest import bearer
 from tests.factories import load_surveys
+from tests.receiver import Receiver
 from tests.web.test_auth import make_user
+from touchloop.webhooks import verify_signature
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver listening on a free local port."""
+    found = Receiver().start()
+    yield found
+    found.stop()
 
 
 def _answer(question: dict):
@@ -27,8 +43,14 @@ def _answer(question: dict):
     return "All good"
 
 
-def test_a_kiosk_fetches_a_survey_and_a_retried_submission_is_stored_once(client, session):
+def test_a_kiosk_fetches_a_survey_and_a_retried_submission_is_stored_once_and_announced_once(
+    client, session, runner, receiver
+):
     load_surveys(session)
+    admin = make_user(session, email="admin@example.com", role=Role.ADMIN)
+    hook = create_subscription(
+        session, url=receiver.url, events=["response.created"], description=None, created_by=admin
+    )
     manager = make_user(session, email="store-manager@example.com", role=Role.MANAGER)
     _token, secret = create_token(session, manager, "Store 12 kiosk", ["surveys:read", "responses:write"], now=utcnow())
     session.commit()
@@ -54,3 +76,12 @@ def test_a_kiosk_fetches_a_survey_and_a_retried_submission_is_stored_once(client
     stored = session.scalars(sa.select(Response)).all()
     assert len(stored) == 1
     assert stored[0].channel == "kiosk-store-12" and stored[0].survey_version_id == definition["version_id"]
+
+    delivered = runner.invoke(args=["loop", "deliver"])
+    again = runner.invoke(args=["loop", "deliver"])
+
+    assert "1 delivered" in delivered.output and "0 delivered" in again.output
+    [received] = receiver.received
+    assert received.json["type"] == "response.created" and received.json["data"]["response"] == first.get_json()
+    timestamp, signed = received.headers["Touchloop-Timestamp"], received.headers["Touchloop-Signature"]
+    assert verify_signature(hook.secret, timestamp, received.body, signed, now=time.time())

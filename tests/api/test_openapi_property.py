@@ -1,8 +1,9 @@
 """A property-based run over the OpenAPI document (schemathesis): no server error, no response off the schema.
 
 Every operation is called with generated valid and invalid input, as an admin whose token holds every scope,
-against a database with surveys, customers, responses, a follow-up case and a suggestion to find. The
-examples per operation are bounded so the run stays within a CI budget.
+against a database with surveys, customers, responses, a follow-up case and a suggestion to find, and a
+webhook subscription to every event (so each change also writes its outbox rows). The examples per
+operation are bounded so the run stays within a CI budget.
 
 The document is read once from a bare app with only the API (serving it needs no database); each operation's
 requests then go to the test's own app, on the suite's database.
@@ -25,9 +26,11 @@ from schemathesis.specs.openapi.checks import (
 
 from app import api
 from app.services.suggestions import submit_suggestion
+from app.services.webhooks.subscriptions import create_subscription
 from tests.api.conftest import bearer, make_token
 from tests.factories import load_surveys, make_customer, make_response
 from tests.web.test_auth import make_user
+from touchloop.webhooks import EVENT_TYPES
 
 MAX_EXAMPLES = 30
 CHECKS = [
@@ -50,6 +53,9 @@ def api_secret(app, session):
     answers = {"recommend": 3, "overall_satisfaction": 2, "effort": 2, "contact_me": "yes"}
     make_response(session, answers, "after-sales-service", customer=customer)
     admin = make_user(session, email="schema@example.com")
+    create_subscription(
+        session, url="http://127.0.0.1:9/hooks", events=list(EVENT_TYPES), description=None, created_by=admin
+    )
     submit_suggestion(session, submitter=admin, title="Shorter waits", description="Call back within a day")
     session.commit()
     return make_token(session, admin)

@@ -102,3 +102,24 @@ def test_a_malformed_if_match_or_a_disagreeing_expected_version_is_refused(clien
     assert assert_problem(response, 400)["errors"][0]["header"] == "If-Match"
     body = assert_problem(_transition(client, tokens["rep"], mine, 1, target="under_review", expected_version=2), 422)
     assert body["errors"][0]["pointer"] == "#/expected_version"
+
+
+def test_staff_also_list_the_original_their_duplicate_was_merged_into_as_on_my_suggestions(client, session):
+    tokens, mine, theirs, _owner = _setup(session)
+    for target, body in (("under_review", {}), ("duplicate", {"merge_into_id": theirs, "note": "Same idea"})):
+        assert _transition(client, tokens["rep"], mine, target=target, **body).status_code == 200
+
+    listed = client.get("/api/v1/suggestions", headers=bearer(tokens["staff"])).get_json()["items"]
+
+    assert [item["id"] for item in listed] == [mine, theirs]
+    assert client.get(f"/api/v1/suggestions/{theirs}", headers=bearer(tokens["staff"])).status_code == 200
+
+
+def test_a_refused_step_is_explained_in_the_clients_language(client, session):
+    tokens, mine, _theirs, _owner = _setup(session)
+    headers = bearer(tokens["staff"]) | {"Accept-Language": "zh-CN"}
+    response = client.post(f"/api/v1/suggestions/{mine}/transitions", json={"target": "under_review"}, headers=headers)
+    body = assert_problem(response, 422)
+    [reason] = body["reasons"]
+    assert reason["code"] == "suggestion.only_roles" and "only" not in reason["message"]
+    assert reason["message"] == body["detail"] and any("\u4e00" <= char <= "\u9fff" for char in reason["message"])

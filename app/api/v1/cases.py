@@ -21,6 +21,7 @@ from app.api.v1.steps import (
     person,
     refused,
 )
+from app.cases.states import state_name
 from app.extensions import db
 from app.models import Customer, Department, FollowUpCase, Role, Touchpoint, User
 from app.models.types import utcnow
@@ -148,7 +149,7 @@ def transition_case(body: dict, case_id: int):
         )
     except CaseTransitionRefused as exc:
         db.session.rollback()
-        raise refused(exc.reasons) from None
+        raise refused(exc.reasons, state_name) from None
     except CaseChangedMeanwhile as exc:
         db.session.rollback()
         raise changed_meanwhile(exc.state, db.session.get(FollowUpCase, case_id).version) from None

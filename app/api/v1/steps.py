@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import marshmallow as ma
 from flask import request
@@ -10,6 +11,7 @@ from flask_babel import gettext as _
 
 from app.api.blueprint import ProblemSchema
 from app.api.problems import Problem, invalid
+from app.refusals import say_refusals
 
 IF_MATCH_RE = re.compile(r'\s*(?:W/)?"([0-9]{1,9})"\s*')
 ETAG_HEADER = {"ETag": {"description": "The item's version, for If-Match", "schema": {"type": "string"}}}
@@ -61,10 +63,11 @@ def expected_version(body: dict) -> int | None:
     return version
 
 
-def refused(reasons: list[str]) -> Problem:
-    """A 422 problem listing why a step is not allowed."""
-    listed = [{"code": getattr(reason, "code", None), "message": str(reason)} for reason in reasons]
-    return Problem(422, "transition-refused", "; ".join(map(str, reasons)), reasons=listed)
+def refused(reasons: list[str], state_name: Callable[[str], str]) -> Problem:
+    """A 422 problem listing why a step is not allowed, in the client's language (states named by ``state_name``)."""
+    messages = say_refusals(reasons, state_name)
+    listed = [{"code": getattr(reason, "code", None), "message": text} for reason, text in zip(reasons, messages)]
+    return Problem(422, "transition-refused", "; ".join(messages), reasons=listed)
 
 
 def changed_meanwhile(state: str | None, version: int | None) -> Problem:

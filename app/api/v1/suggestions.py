@@ -22,10 +22,11 @@ from app.api.v1.steps import (
     refused,
 )
 from app.extensions import db
-from app.models import Department, Dimension, Role, Suggestion, SuggestionEvidence, Touchpoint, User
+from app.models import Department, Dimension, Role, Suggestion, SuggestionEvidence, SuggestionFollower, Touchpoint, User
 from app.models.types import utcnow
 from app.services.suggestion_details import actions_for, can_view, timeline_entries
 from app.services.suggestions import ChangedMeanwhile, TransitionRefused, advance_suggestion
+from app.suggestions.forms import state_name
 from touchloop.suggestion_flow import State, is_overdue
 
 blp = ApiBlueprint("suggestions", __name__, url_prefix="/api/v1/suggestions", description="Improvement suggestions")
@@ -115,12 +116,16 @@ class SuggestionTransitionArgs(ma.Schema):
 @blp.arguments(SuggestionFilterArgs, location="query", unknown=ma.RAISE)
 @blp.response(200, page_schema(SuggestionSchema, "SuggestionPage"))
 def list_suggestions(args: dict):
-    """List the suggestions this user may see (their own, or all for representatives and managers), by id."""
+    """List the suggestions this user may see (submitted, owned or followed; representatives and managers: all)."""
     user = current_api_user()
     department_id = sa.func.coalesce(Suggestion.department_id, Touchpoint.department_id)
     query = sa.select(Suggestion).outerjoin(Touchpoint, Touchpoint.id == Suggestion.touchpoint_id)
     if not user.has_role(Role.REPRESENTATIVE, Role.MANAGER):
-        query = query.where(sa.or_(Suggestion.submitter_id == user.id, Suggestion.owner_id == user.id))
+        # As on the pages: what they submitted, own, or follow (an original their duplicate was merged into).
+        follows = sa.exists().where(
+            SuggestionFollower.suggestion_id == Suggestion.id, SuggestionFollower.user_id == user.id
+        )
+        query = query.where(sa.or_(Suggestion.submitter_id == user.id, Suggestion.owner_id == user.id, follows))
     if args.get("state"):
         query = query.where(Suggestion.state == args["state"])
     if args.get("department"):
@@ -169,7 +174,7 @@ def transition_suggestion(body: dict, suggestion_id: int):
         )
     except TransitionRefused as exc:
         db.session.rollback()
-        raise refused(exc.reasons) from None
+        raise refused(exc.reasons, state_name) from None
     except ChangedMeanwhile as exc:
         db.session.rollback()
         raise changed_meanwhile(exc.state, db.session.get(Suggestion, suggestion_id).version) from None
