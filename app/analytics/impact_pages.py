@@ -9,7 +9,7 @@ from app.analytics.filtering import chosen_days, chosen_option
 from app.analytics.requests import page_words
 from app.extensions import db
 from app.i18n import use_language
-from app.models import Dimension, Touchpoint
+from app.models import Touchpoint
 from app.models.types import utcnow
 from app.services.analytics import FilterError
 from app.services.dashboards import names
@@ -35,7 +35,6 @@ def impact():
         days=days,
         groups=groups,
         touchpoints=names(db.session, Touchpoint, lang),
-        dimensions=names(db.session, Dimension, lang),
         **context,
     )
 

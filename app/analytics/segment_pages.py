@@ -13,7 +13,6 @@ from app.analytics.requests import form_context, place_choices, query, read_requ
 from app.analytics.segments import METRICS, compare_by
 from app.extensions import db
 from app.services.dashboards import touchpoint_by_code
-from touchloop.stats import MIN_N
 
 
 @bp.get("/segments")
@@ -36,7 +35,6 @@ def segments():
         compare=compare,
         metric=metric,
         grouped=grouped,
-        min_n=MIN_N,
         class_names=words.class_names(),
         chart_url=lambda code: url_for(
             "analytics.segments_svg", code=code, **query(page.lang, compare=compare, metric=metric, touchpoint=None)
