@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Customer, Invitation, Response, Survey
+from app.models import Customer, Dimension, Invitation, Response, Suggestion, SuggestionEvent, Survey, Touchpoint, User
 from app.services.analytics import count_responses
 from app.services.definitions import current_version
 from app.services.responses import ResponseMeta, record_response
@@ -127,3 +127,37 @@ def make_response(
     count_responses(session, [response.id])
     session.commit()
     return response
+
+
+def make_implemented_suggestion(
+    session: Session,
+    touchpoint_code: str | None,
+    implemented_at: datetime,
+    *,
+    dimension_code: str | None = None,
+    path: tuple[str, ...] = ("implemented",),
+    **overrides,
+) -> Suggestion:
+    """A committed suggestion whose timeline walks ``path`` (from in progress), one step a day, the first step into
+    "implemented" at ``implemented_at``; it ends in the last state of ``path``."""
+    submitter = session.scalar(sa.select(User).where(User.email == "submitter@example.com"))
+    if submitter is None:
+        submitter = User(email="submitter@example.com", name="Sam Submitter", role="staff")
+        submitter.set_password("correct horse battery")
+        session.add(submitter)
+        session.flush()
+    touchpoint = session.scalar(sa.select(Touchpoint.id).where(Touchpoint.code == touchpoint_code))
+    dimension = session.scalar(sa.select(Dimension.id).where(Dimension.code == dimension_code))
+    values = {"title": "Call before coming", "description": "Phone the customer first.", "state": path[-1]}
+    suggestion = Suggestion(
+        submitter_id=submitter.id, touchpoint_id=touchpoint, dimension_id=dimension, **{**values, **overrides}
+    )
+    session.add(suggestion)
+    session.flush()
+    steps = [("submitted", "in_progress"), *zip(("in_progress", *path[:-1]), path)]
+    first = implemented_at - timedelta(days=1)
+    for number, (before, after) in enumerate(steps):
+        at = first + timedelta(days=number) if number else first - timedelta(days=10)
+        session.add(SuggestionEvent(suggestion_id=suggestion.id, at=at, from_state=before, to_state=after))
+    session.commit()
+    return suggestion

@@ -1,7 +1,8 @@
-"""Analytics dashboards for managers and representatives (admins too): journey overview and touchpoint pages.
+"""Analytics dashboards for managers and representatives (admins too).
 
-Charts are SVG routes beside the pages; ``figures`` draws them once per (chart, filters, language, data
-version) and keeps the result in a small in-process LRU cache.
+Pages: the journey overview and each touchpoint, trends by month, segments compared, importance–performance,
+and the impact of implemented changes. Charts are SVG routes beside the pages; ``charts`` draws each once
+per (chart, filters, language, options, data version) and keeps it in a small in-process LRU cache.
 """
 
 from flask import Blueprint
@@ -15,4 +16,11 @@ bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 guard_blueprint(bp, Role.MANAGER, Role.REPRESENTATIVE)
 add_section("analytics.overview", _l("Journey analytics"), Role.MANAGER, Role.REPRESENTATIVE)
 
-from app.analytics import pages, report  # noqa: E402,F401  (routes register themselves on bp)
+from app.analytics import (  # noqa: E402,F401  (routes register themselves on bp)
+    impact_pages,
+    importance_pages,
+    pages,
+    report,
+    segment_pages,
+    trend_pages,
+)

@@ -1,14 +1,18 @@
-"""The dashboards' GET filter form: period, channel and one value per segment attribute, read into ``Filters``."""
+"""The dashboards' GET filter form — period, channel, one value per segment attribute — and each page's own choices."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
+from app.models import Dimension, Touchpoint
 from app.services.analytics import FilterError, Filters
+from app.services.dashboards import touchpoint_by_code
 from app.services.segments import value_codes
 from touchloop.journey import Journey
 
@@ -82,3 +86,53 @@ def comparison_attribute(args: Mapping[str, str], journey: Journey | None) -> st
             raise FilterError(_("There is no segment attribute “%(attribute)s” to compare by.", attribute=asked))
         return asked
     return "region" if "region" in declared else next(iter(declared), None)
+
+
+def chosen_touchpoint(args: Mapping[str, str], session: Session) -> Touchpoint | None:
+    """The touchpoint the query string names (``touchpoint=<code>``), None for the whole journey."""
+    code = args.get("touchpoint", "")
+    if not code:
+        return None
+    found = touchpoint_by_code(session, code)
+    if found is None:
+        raise FilterError(_("There is no touchpoint “%(touchpoint)s”.", touchpoint=code))
+    return found
+
+
+def chosen_dimension(args: Mapping[str, str], session: Session) -> int | None:
+    """The id of the dimension the query string names (``dimension=<code>``), None for all of them."""
+    code = args.get("dimension", "")
+    if not code:
+        return None
+    found = session.scalar(sa.select(Dimension.id).where(Dimension.code == code))
+    if found is None:
+        raise FilterError(_("There is no dimension “%(dimension)s”.", dimension=code))
+    return found
+
+
+def chosen_option(args: Mapping[str, str], key: str, allowed: Sequence[str]) -> str:
+    """The value of ``key`` if it is one of ``allowed``, the first of them when absent; FilterError otherwise."""
+    value = args.get(key, "") or allowed[0]
+    if value not in allowed:
+        known = ", ".join(allowed)
+        raise FilterError(
+            _("“%(value)s” is not a choice for %(key)s (choose %(known)s).", value=value, key=key, known=known)
+        )
+    return value
+
+
+def chosen_days(args: Mapping[str, str], default: int, lowest: int = 7, highest: int = 365) -> int:
+    """A number of days from ``days=``, between ``lowest`` and ``highest``; FilterError otherwise."""
+    value = args.get("days", "")
+    if not value:
+        return default
+    if not value.isdigit() or not lowest <= int(value) <= highest:
+        raise FilterError(
+            _(
+                "The window must be %(lowest)d to %(highest)d days, not “%(value)s”.",
+                lowest=lowest,
+                highest=highest,
+                value=value,
+            )
+        )
+    return int(value)

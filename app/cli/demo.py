@@ -15,6 +15,7 @@ from app.services.demo.fill import database_is_empty, erase_people_and_responses
 from app.services.demo.invitations import make_demo_batches
 from app.services.demo.loop import fill_loop
 from app.services.demo.people import DEMO_PASSWORD, make_demo_people
+from app.services.demo.targets import make_demo_targets
 from app.services.survey_loading import load_catalog
 from touchloop.catalog import read_catalog
 
@@ -43,10 +44,12 @@ def demo_command(seed: int, customers: int, responses: int, force: bool, if_empt
         raise click.ClickException("the survey files have problems; fix them first (flask surveys validate).")
     load_catalog(db.session, catalog)
     started = time.perf_counter()
-    summary = fill_demo(db.session, catalog.journey, seed=seed, customers=customers, responses=responses)
+    now = datetime.now(timezone.utc)  # one "now" for everything, so planted changes line up with their answers
+    summary = fill_demo(db.session, catalog.journey, seed=seed, customers=customers, responses=responses, today=now)
     people = make_demo_people(db.session)
-    invited = make_demo_batches(db.session, catalog.journey, datetime.now(timezone.utc))
-    loop = fill_loop(db.session, rng=random.Random(seed), now=datetime.now(timezone.utc))
+    invited = make_demo_batches(db.session, catalog.journey, now)
+    loop = fill_loop(db.session, rng=random.Random(seed), now=now)
+    make_demo_targets(db.session, now.date())
     db.session.commit()
     click.echo(
         f"demo: {summary.customers} customers, {summary.responses} responses, "

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Answer, Dimension, JourneySnapshot, Question, Response, ResponseSegment, Stage, Touchpoint
+from app.models import (
+    Answer,
+    Dimension,
+    JourneySnapshot,
+    Question,
+    ReferenceLevel,
+    Response,
+    ResponseSegment,
+    Stage,
+    Survey,
+    SurveyVersion,
+    Target,
+    Touchpoint,
+)
 from app.services.analytics import Filters
+from app.services.definitions import loaded_version
+from touchloop.questions import FIXED_SCALES
 
 COMMENTS = 20  # verbatim comments shown on a touchpoint page
 
@@ -23,15 +39,19 @@ class Comment:
     text: str
 
 
-def data_version(session: Session) -> tuple[int, int, int]:
-    """(newest response id, number of responses, newest journey snapshot id): changes whenever the data do.
+def data_version(session: Session) -> tuple:
+    """What the charts are drawn from, in a few cheap aggregates: changes whenever the data do.
 
     Responses are never edited after they are stored, so a new response, a deleted one or a reloaded journey
-    (new names) are the only ways a chart can change; two cheap aggregates notice all three.
+    (new names) change (newest response id, number of responses, newest journey snapshot id). Targets and
+    reference levels are drawn as comparison lines: adding or removing one changes their count and newest id,
+    replacing a level's value changes its newest update time.
     """
     newest, count = session.execute(sa.select(sa.func.max(Response.id), sa.func.count(Response.id))).one()
     journey = session.scalar(sa.select(sa.func.max(JourneySnapshot.id)))
-    return int(newest or 0), int(count or 0), int(journey or 0)
+    targets = session.execute(sa.select(sa.func.max(Target.id), sa.func.count(Target.id))).one()
+    levels = session.execute(sa.select(sa.func.max(ReferenceLevel.updated_at), sa.func.count(ReferenceLevel.id))).one()
+    return int(newest or 0), int(count or 0), int(journey or 0), tuple(targets), (str(levels[0]), levels[1])
 
 
 def names(session: Session, model: type, lang: str) -> dict[int, str]:
@@ -46,6 +66,17 @@ def names(session: Session, model: type, lang: str) -> dict[int, str]:
 def touchpoint_by_code(session: Session, code: str) -> Touchpoint | None:
     """The touchpoint with this code, or None."""
     return session.scalar(sa.select(Touchpoint).where(Touchpoint.code == code))
+
+
+def touchpoints_in_order(session: Session) -> list[Touchpoint]:
+    """Every touchpoint in journey order (stage, then position in the stage)."""
+    query = sa.select(Touchpoint).join(Stage, Stage.id == Touchpoint.stage_id)
+    return list(session.scalars(query.order_by(Stage.position, Touchpoint.position, Touchpoint.id)))
+
+
+def dimensions_in_order(session: Session) -> list[Dimension]:
+    """Every dimension in the order the journey declares them."""
+    return list(session.scalars(sa.select(Dimension).order_by(Dimension.id)))
 
 
 def stage_order(session: Session) -> list[int]:
@@ -96,3 +127,43 @@ def _conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:
             )
         )
     return conditions
+
+
+@dataclass(frozen=True)
+class QuestionDetails:
+    """What a chart needs to know about a numeric question: where it is asked, its scale and its text."""
+
+    touchpoint_id: int
+    code: str
+    position: int  # in its survey
+    dimension_id: int | None
+    scale: tuple[int, int] | None
+    text: dict[str, str]
+
+
+def question_details(session: Session, question_ids: Iterable[int]) -> dict[int, QuestionDetails]:
+    """Question id -> its touchpoint, code, dimension, scale and text per language (from its survey version)."""
+    ids = sorted(set(question_ids))
+    if not ids:
+        return {}
+    query = (
+        sa.select(Question, Survey.touchpoint_id)
+        .join(SurveyVersion, SurveyVersion.id == Question.version_id)
+        .join(Survey, Survey.id == SurveyVersion.survey_id)
+        .where(Question.id.in_(ids))
+    )
+    found = {}
+    for question, touchpoint_id in session.execute(query):
+        version = loaded_version(session, question.version_id)
+        defined = {item.id: item for item in version.definition.questions} if version else {}
+        text = defined[question.code].text if question.code in defined else {}
+        scale = (question.scale_min, question.scale_max) if question.scale_min is not None else None
+        found[question.id] = QuestionDetails(
+            touchpoint_id,
+            question.code,
+            question.position,
+            question.dimension_id,
+            scale or FIXED_SCALES.get(question.type),
+            dict(text),
+        )
+    return found

@@ -145,6 +145,18 @@ def targets_in_force(session: Session, on: date | None = None) -> list[Target]:
     return list(session.scalars(query))
 
 
+def targets_overlapping(session: Session, start: date | None, end: date | None) -> list[Target]:
+    """The targets whose period shares a day with [start, end] (an open end reaches any day), as listed above."""
+    query = sa.select(Target).order_by(
+        Target.touchpoint_id.is_not(None), Target.touchpoint_id, Target.metric, Target.period_start, Target.id
+    )
+    if start is not None:
+        query = query.where(Target.period_end >= start)
+    if end is not None:
+        query = query.where(Target.period_start <= end)
+    return list(session.scalars(query))
+
+
 def reference_levels(session: Session) -> list[ReferenceLevel]:
     """Every reference level, journey-wide first then by touchpoint."""
     query = sa.select(ReferenceLevel).order_by(

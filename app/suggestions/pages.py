@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.admin.sections import add_section
+from app.analytics.impact_pages import impact_words
 from app.auth.roles import require_role
 from app.extensions import db
 from app.i18n import use_language
@@ -15,6 +16,7 @@ from app.models import Dimension, Role, Suggestion, Touchpoint
 from app.models.types import utcnow
 from app.refusals import say_refusals
 from app.services.evidence import check_references, read_references
+from app.services.impact import suggestion_impact
 from app.services.suggestion_details import actions_for, can_view, evidence_of, timeline_entries
 from app.services.suggestion_lists import named_choices, owner_choices
 from app.services.suggestions import (
@@ -117,6 +119,9 @@ def _detail_page(suggestion: Suggestion, *, problems: list[str] = (), status: in
     """Render a suggestion's page with ``problems`` shown above the actions."""
     return render_template(
         "suggestions/detail.html",
+        impact=suggestion_impact(db.session, suggestion.id, today=utcnow().date()),
+        sees_figures=current_user.has_role(Role.REPRESENTATIVE, Role.MANAGER),
+        **impact_words(),
         suggestion=suggestion,
         overdue=is_overdue(suggestion.state, suggestion.due_date, utcnow().date()),
         evidence=evidence_of(db.session, suggestion.id, current_user, use_language(current_app.config["LANGUAGES"])),

@@ -243,6 +243,19 @@ def test_dimensions_chart_draws_every_comparison_level_and_lists_it_in_the_table
     assert alternative.rows[1][3] == "0.10 [−0.10, 0.30], n=20 (fewer than 30 answers)"
 
 
+def test_a_level_on_both_scales_gets_a_column_for_each_in_the_dimensions_table():
+    satisfied = (Reference("satisfied", "Satisfied", 5.9),)
+    row = DimensionRow(
+        "Product", estimate(5.8), estimate(5.1), estimate(-0.7), satisfied, (Reference("satisfied", "Satisfied", 0.3),)
+    )
+    texts = DimensionTexts(
+        **common("en"), dimension="D", expectation="E", experience="X", gap="G", score_axis="s", gap_axis="g"
+    )
+    alternative = draw_dimensions([row], texts).alternative
+    assert alternative.header[4:] == ("Satisfied", "Satisfied (G)")
+    assert alternative.rows[0][4:] == ("5.90", "0.30")
+
+
 def test_dimensions_chart_draws_too_small_estimates_hollow():
     chart = dimensions("en")
     faces = [line.get_markerfacecolor() for line in chart.figure.axes[0].lines if line.get_marker() == "o"]
@@ -276,6 +289,21 @@ def test_trend_breaks_the_line_at_a_missing_month_and_marks_the_too_small_one_ho
     assert labels[0] == "2025-01\nn=150" and labels[1] == "2025-02"
     assert chart.alternative.rows[1] == ("2025-02", "")
     assert chart.alternative.notes == ("Target: 30",)
+
+
+def test_a_year_long_trend_with_long_names_and_every_level_keeps_its_legend_inside_the_figure():
+    points = [TrendPoint(f"2025-{month:02d}", estimate(-0.5, 300, 0.1)) for month in range(1, 13)]
+    points.append(TrendPoint("2026-01", estimate(-0.4, 12, 0.3)))
+    references = [
+        Reference(kind, f"{kind} level of the customers", value)
+        for kind, value in (("industry", -0.3), ("ideal", 0.5), ("target", 0.0))
+    ]
+    texts = TrendTexts(**common("en"), metric="Mean gap (experience − expectation)", interval="95% CI band", month="M")
+    chart = draw_trend(points, texts, references, decimals=2)
+    chart.figure.draw_without_rendering()
+    figure_box = chart.figure.bbox
+    legend_box = chart.figure.legends[0].get_window_extent()
+    assert figure_box.x0 <= legend_box.x0 and legend_box.x1 <= figure_box.x1
 
 
 def test_quadrant_names_follow_the_crosshair_and_a_point_on_a_line_counts_as_high():

@@ -3,53 +3,24 @@
 from __future__ import annotations
 
 import re
-import uuid
 import xml.etree.ElementTree as ET
+from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
-from app.models import Role
-from app.services.analytics import count_responses
-from app.services.definitions import current_version
-from app.services.journey import current_journey
-from app.services.responses import ResponseMeta, record_response
-from app.services.segments import snapshot_segments
-from tests.factories import load_surveys, make_customer, make_response
+from app.analytics import charts
+from app.models import Dimension, Role, Touchpoint
+from app.services.analytics import Filters
+from app.services.targets import ReferenceEntry, TargetEntry, add_target, set_reference_level
+from tests.factories import load_surveys, make_response
+from tests.web.analytics_seed import PUNCTUALITY, seed_regions
+from tests.web.analytics_seed import installation_answers as _answers
 from tests.web.test_auth import make_user, sign_in
-from touchloop.answers import GapAnswer
 from touchloop.stats import compare_segments, describe_gap
 from touchloop.stats.tables import differences
 
 TOUCHPOINT = "/analytics/touchpoints/installation"
-# region -> the (expected, experienced) punctuality answers of its customers; south is too small to trust
-PUNCTUALITY = {
-    "west": [(6, 2), (6, 3), (5, 3), (6, 4)] * 8,
-    "east": [(5, 5), (5, 6), (6, 6), (4, 5)] * 8,
-    "south": [(5, 5), (6, 5), (5, 4)],
-}
-
-
-def _answers(expected: int, experienced: int, **extra) -> dict:
-    """A valid answer set for the installation survey."""
-    return {
-        "recommend": 9,
-        "overall_satisfaction": 4,
-        "delivery_condition": "intact",
-        "punctuality": GapAnswer(expected, experienced),
-        "workmanship": GapAnswer(5, 5),
-        "contact_me": "no",
-        **extra,
-    }
-
-
-def _respond(session, answers: dict, customer) -> None:
-    """A committed installation response from ``customer``, with their segments as the web form records them."""
-    version = current_version(session, "delivery-installation")
-    meta = ResponseMeta(uuid.uuid4().hex, "en", "web", customer_id=customer.id)
-    response = record_response(session, version, answers, meta)
-    snapshot_segments(session, response.id, customer, current_journey(session), response.submitted_at)
-    count_responses(session, [response.id])
-    session.commit()
 
 
 @pytest.fixture
@@ -64,10 +35,7 @@ def manager(client, session):
 @pytest.fixture
 def seeded(manager, session):
     """The manager, with installation answers from west, east and south customers."""
-    for region, pairs in PUNCTUALITY.items():
-        customer = make_customer(session, region=region)
-        for expected, experienced in pairs:
-            _respond(session, _answers(expected, experienced), customer)
+    seed_regions(session)
     return manager
 
 
@@ -210,3 +178,49 @@ def test_the_overview_marks_a_touchpoint_with_few_answers_as_too_small_and_shows
     make_response(session, _answers(5, 4))
     row = _row(manager.get("/analytics/").get_data(as_text=True), 'data-touchpoint="installation"')
     assert "n=1 (too few answers to trust)" in row
+
+
+def _entered_levels_and_targets(session) -> None:
+    """An industry level for installation convenience, and two targets for the answers' period."""
+    touchpoint = session.scalar(sa.select(Touchpoint.id).where(Touchpoint.code == "installation"))
+    convenience = session.scalar(sa.select(Dimension.id).where(Dimension.code == "convenience"))
+    place = {"touchpoint_id": touchpoint, "dimension_id": convenience}
+    set_reference_level(session, ReferenceEntry(kind="industry", metric="mean", value=5.0, **place))
+    today = date.today()
+    period = {"period_start": today - timedelta(days=30), "period_end": today + timedelta(days=30)}
+    add_target(session, TargetEntry(metric="gap", value=0.0, **place, **period), creator=None)
+    add_target(session, TargetEntry(metric="nps", value=30.0, **period), creator=None)
+    session.commit()
+
+
+def test_the_touchpoint_page_lists_its_targets_with_their_status_and_the_comparison_levels(seeded, session):
+    _entered_levels_and_targets(session)
+    page = seeded.get(TOUCHPOINT).get_data(as_text=True)
+    all_pairs = [pair for pairs in PUNCTUALITY.values() for pair in pairs]
+    gap = describe_gap({pair: all_pairs.count(pair) for pair in set(all_pairs)}).gap
+    row = _row(page, 'data-status="not_met"')
+    assert "Installation and setup · Convenience" in row and f"{gap.mean:.2f} [{gap.ci.low:.2f}" in row
+    assert "Not met" in row and " 67 " in row
+    assert "Whole journey" not in page.split('id="targets-heading"')[1]  # journey-wide targets: on the overview
+    levels = _row(page, 'data-dimension="Convenience"')
+    assert "5.00" in levels and "gap +0.00" in levels  # the industry's mean, the target gap
+
+
+def test_the_overview_lists_every_target_of_the_period_with_its_status(seeded, session):
+    _entered_levels_and_targets(session)
+    page = seeded.get("/analytics/").get_data(as_text=True)
+    statuses = re.findall(r'<tr data-status="(\w+)">', page)
+    assert sorted(statuses) == ["met", "not_met"]  # NPS: every answer a 9, so 100 [100, 100] ≥ 30
+    assert "Whole journey" in page and "Installation and setup · Convenience" in page
+
+
+def test_the_dimension_chart_draws_the_entered_levels_and_a_satisfied_customers_line(seeded, session, app):
+    _entered_levels_and_targets(session)
+    with app.test_request_context("/?lang=en"):
+        drawn = charts.chart("dimensions", "installation", Filters(), "en")
+    header = drawn.alternative.header
+    assert set(header[4:]) == {"Industry level", "Satisfied customers", "Satisfied customers (Gap)", "Target"}
+    convenience = dict(zip(header, next(row for row in drawn.alternative.rows if row[0] == "Convenience")))
+    all_pairs = [pair for pairs in PUNCTUALITY.values() for pair in pairs]  # everyone recommended with a 9
+    experience = sum(pair[1] for pair in all_pairs) / len(all_pairs)
+    assert convenience["Industry level"] == "5.00" and convenience["Satisfied customers"] == f"{experience:.2f}"

@@ -100,12 +100,25 @@ def _legend(figure, rows: Sequence[DimensionRow], texts: DimensionTexts) -> None
 
 
 def _alternative(rows: Sequence[DimensionRow], texts: DimensionTexts, decimals: int) -> TextAlternative:
-    """The chart as a table: each dimension's three estimates, then one column per comparison level."""
-    levels = list(dict.fromkeys(ref.label for row in rows for ref in (*row.references, *row.gap_references)))
+    """The chart as a table: each dimension's three estimates, then one column per comparison level.
+
+    A level drawn on both scales (say the satisfied customers' experience and their gap) gets two columns,
+    the gap one headed "<level> (<gap>)", so neither value hides the other.
+    """
+    on_scores = {ref.label for row in rows for ref in row.references}
+
+    def column(reference: Reference, gap: bool) -> str:
+        return f"{reference.label} ({texts.gap})" if gap and reference.label in on_scores else reference.label
+
+    def columns(row: DimensionRow) -> list[tuple[str, Reference]]:
+        scores = [(column(ref, False), ref) for ref in row.references]
+        return scores + [(column(ref, True), ref) for ref in row.gap_references]
+
+    levels = list(dict.fromkeys(name for row in rows for name, _ref in columns(row)))
     header = (texts.dimension, texts.expectation, texts.experience, texts.gap, *levels)
     table = []
     for row in rows:
-        values = {ref.label: number(ref.value, decimals) for ref in (*row.references, *row.gap_references)}
+        values = {name: number(ref.value, decimals) for name, ref in columns(row)}
         estimates = (row.expectation, row.experience, row.gap)
         described = [describe(estimate, decimals, texts.too_small) for estimate in estimates]
         table.append((row.label, *described, *(values.get(level, "") for level in levels)))

@@ -65,20 +65,30 @@ def hollow_handle(colour: str, marker: str = "o") -> Line2D:
 
 
 def bottom_legend(figure: Figure, entries: Sequence[tuple[object, str]], columns: int = 3) -> None:
-    """A legend under the chart from (handle, label) pairs, skipping blank labels and repeats."""
+    """A legend under the chart from (handle, label) pairs, skipping blank labels and repeats.
+
+    It takes up to ``columns`` columns, fewer when that many would be wider than the figure (long or
+    Chinese names), so no entry is ever cut off at the figure's edge.
+    """
     seen: dict[str, object] = {}
     for handle, label in entries:
         if label and label not in seen:
             seen[label] = handle
-    if seen:
-        labels = [wrap(label, 60) for label in seen]
+    if not seen:
+        return
+    labels = [wrap(label, 60) for label in seen]
+    renderer = figure.canvas.get_renderer()
+    for count in range(min(columns, len(seen)), 0, -1):
         legend = figure.legend(
             list(seen.values()),
             labels,
             loc="outside lower center",
-            ncols=min(columns, len(seen)),
+            ncols=count,
             handlelength=2.2,
             columnspacing=1.4,
         )
         for text in legend.get_texts():
             text.set_parse_math(False)
+        if count == 1 or legend.get_window_extent(renderer).width <= figure.bbox.width:
+            return
+        legend.remove()

@@ -98,7 +98,7 @@ def _legend(figure, points: Sequence[TrendPoint], references: Sequence[Reference
     entries += [(reference_handle(reference), reference.label) for reference in references]
     if any(point.estimate.too_small and point.estimate.shown is not None for point in points):
         entries.append((hollow_handle(MUTED), texts.too_small))
-    bottom_legend(figure, entries, columns=4)
+    bottom_legend(figure, entries, columns=3)  # four columns of long (or Chinese) names outgrow the figure
 
 
 def draw_trend(
@@ -109,7 +109,7 @@ def draw_trend(
     if all(isnan(value) for value in values):
         return no_data_chart(texts)
     upright = len(points) <= UPRIGHT_LABELS
-    width = min(max(5.6, 0.55 * len(points) + 1.5), 8.0) if upright else min(0.3 * len(points) + 1.5, 11.0)
+    width = min(max(6.4, 0.55 * len(points) + 1.5), 8.0) if upright else min(max(6.4, 0.3 * len(points) + 1.5), 11.0)
     figure = new_figure(width, 3.6 if upright else 4.2)
     set_title(figure, texts.title)
     axes = figure.add_subplot()

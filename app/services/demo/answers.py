@@ -42,12 +42,13 @@ class Situation:
     touchpoint: str
     year_fraction: float  # 0 = twelve months ago, 1 = today
     language: str
+    mood_shift: float = 0.0  # what a planted change did to this touchpoint by the time of the answer
 
 
 def simulate(rng: random.Random, questions: tuple[Question, ...], situation: Situation) -> dict[str, Any]:
     """Raw answers to every question; show_if filtering is left to check_answers."""
     drift = -0.35 + 0.6 * situation.year_fraction  # things got better over the year
-    mood = rng.gauss(0.0, 0.9) + LIFECYCLE_MOOD.get(situation.lifecycle, 0.0) + drift
+    mood = rng.gauss(0.0, 0.9) + LIFECYCLE_MOOD.get(situation.lifecycle, 0.0) + drift + situation.mood_shift
     expectation_lift = TIER_EXPECTATION.get(situation.tier, 0.0)
     raw: dict[str, Any] = {}
     for question in questions:

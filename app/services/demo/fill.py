@@ -29,6 +29,7 @@ from app.models import (
 from app.services.analytics import clear_rollups, count_responses
 from app.services.definitions import current_version
 from app.services.demo.answers import Situation, simulate
+from app.services.demo.changes import mood_shift
 from app.services.demo.customers import DemoCustomer, make_customers, years_between
 from app.services.responses import answer_rows
 from touchloop.answers import check_answers
@@ -107,9 +108,9 @@ def _one_response(rng, person: DemoCustomer, customer_id: int, version, journey:
     days_ago = rng.uniform(0, 365)
     submitted = now - timedelta(days=days_ago)
     language = "en" if rng.random() < 0.18 else "zh"
-    situation = Situation(
-        person.tier, person.lifecycle, person.region, version.definition.touchpoint, 1 - days_ago / 365, language
-    )
+    touchpoint = version.definition.touchpoint
+    shift = mood_shift(touchpoint, submitted, now)
+    situation = Situation(person.tier, person.lifecycle, person.region, touchpoint, 1 - days_ago / 365, language, shift)
     checked = check_answers(version.definition.questions, simulate(rng, version.definition.questions, situation))
     years = max(0.0, years_between(person.customer_since, submitted.date()))
     segments = {

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import FollowUpCase, Suggestion, SuggestionEvent, Touchpoint
+from app.services.demo.changes import planted_at
 from app.services.demo.ideas import DUPLICATE_OF, IDEAS, REASONS
 from app.services.suggestions import Evidence, advance_suggestion, submit_suggestion
 from touchloop.suggestion_flow import FINAL_STATES, State
@@ -59,8 +60,11 @@ def make_demo_suggestions(
             origin_case_id=origin.id if origin else None,
         )
         started = now - timedelta(days=rng.uniform(20, 150))
+        anchor = planted_at(index, now)
+        if anchor is not None:
+            started = anchor - timedelta(days=30)  # its due date falls after the planted implementation
         _walk(session, suggestion, index, people, touchpoint, rng, started, now, made)
-        _backdate(session, suggestion, rng, started, now)
+        _backdate(session, suggestion, rng, started, now, anchor)
         made.append(suggestion)
     return made
 
@@ -111,16 +115,32 @@ def _work(step, target: State, index: int, owner, reviewer, verifier) -> None:
         step(S.IN_PROGRESS, verifier, note="抽查三位客户，仍有两位反映问题未改善，请继续跟进。")
 
 
-def _backdate(session: Session, suggestion: Suggestion, rng: random.Random, started: datetime, now: datetime) -> None:
-    """Spread the suggestion's timeline from ``started`` on, a few days a step, never into the future."""
+def _backdate(
+    session: Session,
+    suggestion: Suggestion,
+    rng: random.Random,
+    started: datetime,
+    now: datetime,
+    implemented_at: datetime | None = None,
+) -> None:
+    """Spread the timeline from ``started`` on, a few days a step, never into the future.
+
+    With ``implemented_at`` (a planted change) the whole timeline is shifted so that its last step into
+    "implemented" happens exactly then.
+    """
     events = session.scalars(
         sa.select(SuggestionEvent).where(SuggestionEvent.suggestion_id == suggestion.id).order_by(SuggestionEvent.id)
     ).all()
-    at = started
-    for event in events:
-        event.at = min(at, now - timedelta(hours=1))
+    times, at = [], started
+    for _event in events:
+        times.append(at)
         at += timedelta(days=rng.uniform(1, 12))
-    suggestion.created_at = started
+    implemented = [time for time, event in zip(times, events) if event.to_state == State.IMPLEMENTED]
+    if implemented_at is not None and implemented:
+        times = [time + (implemented_at - implemented[-1]) for time in times]
+    for event, time in zip(events, times):
+        event.at = min(time, now - timedelta(hours=1))
+    suggestion.created_at = events[0].at
     suggestion.updated_at = events[-1].at
     suggestion.closed_at = events[-1].at if suggestion.state in FINAL_STATES else None
     session.flush()
