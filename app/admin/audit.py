@@ -44,8 +44,7 @@ def audit():
     """The newest entries first, a page at a time, for one person and one action if chosen."""
     use_language(current_app.config["LANGUAGES"])
     actors = audit_actors(db.session)
-    actor_id = parse_id(request.args.get("actor"))
-    actor_id = actor_id if actor_id in dict(actors) else None
+    actor_id = parse_id(request.args.get("actor"))  # anyone's id: someone with no entries simply has none
     action = request.args.get("action", "")
     action = action if action in ACTIONS else None
     page = audit_page(db.session, actor_id=actor_id, action=action, page=parse_id(request.args.get("page")) or 1)
