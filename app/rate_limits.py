@@ -27,12 +27,8 @@ def settings() -> dict:
 
 
 def init_app(app: Flask) -> None:
-    """Make this app's limiter and limit failed sign-ins (the view must be registered already)."""
-    for key, value in settings().items():
-        app.config.setdefault(key, value)
-    limiter = Limiter(key_func=address_key, on_breach=note_retry_after)
-    limiter.init_app(app)
-    app.extensions[EXTENSION_KEY] = limiter
+    """Limit failed sign-ins (the sign-in view must be registered already)."""
+    limiter = limiter_of(app)
     login = app.view_functions[LOGIN_ENDPOINT]
     for key_func, scope in ((address_key, "login-address"), (account_key, "login-account")):
         login = limiter.limit(
@@ -42,7 +38,13 @@ def init_app(app: Flask) -> None:
 
 
 def limiter_of(app: Flask) -> Limiter:
-    """The limiter init_app made for ``app``."""
+    """This app's limiter, made on first use (an app serving only the API has one too)."""
+    if EXTENSION_KEY not in app.extensions:
+        for key, value in settings().items():
+            app.config.setdefault(key, value)
+        limiter = Limiter(key_func=address_key, on_breach=note_retry_after)
+        limiter.init_app(app)
+        app.extensions[EXTENSION_KEY] = limiter
     return app.extensions[EXTENSION_KEY]
 
 

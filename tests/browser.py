@@ -27,7 +27,7 @@ document.addEventListener('securitypolicyviolation', (event) => {
   window.__cspViolations.push(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline'));
 });
 """
-TIMEOUT = 20.0
+TIMEOUT = 60.0  # generous: the machine may be busy with other test runs
 
 
 def chromium_path() -> str | None:
@@ -119,6 +119,13 @@ class Chromium:
         if "exceptionDetails" in result:
             raise RuntimeError(result["exceptionDetails"].get("text", "exception"))
         return result["result"].get("value")
+
+    def wait_for(self, expression: str) -> Any:
+        """Evaluate ``expression`` until it is true (a page's script may still be starting); its last value."""
+        deadline = time.monotonic() + TIMEOUT
+        while not (value := self.evaluate(expression)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return value
 
     def submit(self, expression: str) -> None:
         """Run ``expression`` (which submits a form or follows a link) and wait for the next page."""
