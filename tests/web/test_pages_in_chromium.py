@@ -7,13 +7,13 @@ import os
 import pytest
 
 from app.models import Role
-from tests.browser import Chromium, chromium_path, serve
+from tests.chromium_pipe import Chromium, chromium_path, serve
 from tests.web.route_world import PASSWORD, build_world
 
 CHROMIUM = chromium_path()
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("TOUCHLOOP_REQUIRE_CHROMIUM"),
-    reason="Chromium is not installed (set TOUCHLOOP_REQUIRE_CHROMIUM=1 to make that a failure)",
+    CHROMIUM is None and not os.environ.get("TOUCHLOOP_REQUIRE_BROWSER"),
+    reason="Chromium is not installed (set TOUCHLOOP_REQUIRE_BROWSER=1 to make that a failure)",
 )
 
 
