@@ -147,6 +147,8 @@ class Chromium:
         for event in self.events:
             method, params = event.get("method"), event.get("params", {})
             if method == "Log.entryAdded" and params["entry"]["level"] == "error":
+                if params["entry"].get("url", "").endswith("/favicon.ico"):
+                    continue  # the browser's own guess at an icon, asked whenever it likes: not the page's doing
                 found.append(f"log: {params['entry']['text']}")
             elif method == "Runtime.exceptionThrown":
                 found.append(f"exception: {params['exceptionDetails'].get('text')}")
