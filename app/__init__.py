@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import account, api, cli, errors, i18n
+from app import account, api, cli, errors, i18n, rate_limits, security
 from app.admin import bp as admin_bp
 from app.admin import sections
 from app.analytics import bp as analytics_bp
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
     csrf.init_app(app)
     i18n.init_app(app)
+    security.init_app(app)  # before Flask-Login (roles), so its after_request sees the remember-me cookie
     roles.init_app(app)
     sections.init_app(app)
 
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(account.bp)
+    rate_limits.init_app(app)
     api.init_app(app)
 
 

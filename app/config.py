@@ -48,7 +48,31 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        **https_settings(),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",
     }
+
+
+def https_settings() -> dict:
+    """PREFERRED_URL_SCHEME=https marks cookies Secure; TRUST_PROXY=N believes N proxies' X-Forwarded-* headers."""
+    scheme = (os.environ.get("PREFERRED_URL_SCHEME") or "http").strip().lower()
+    https = scheme == "https"
+    return {
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "TRUST_PROXY": _count(os.environ.get("TRUST_PROXY")),
+    }
+
+
+def _count(text: str | None) -> int:
+    """TRUST_PROXY as a number of proxies (unset: 0); anything else stops the start with what is wrong."""
+    value = (text or "0").strip()
+    if not value.isdigit():
+        raise ValueError(f"TRUST_PROXY must be the number of proxies in front of the app (e.g. 1), not {value!r}")
+    return int(value)
 
 
 def instance_secret(instance_path: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -33,8 +34,36 @@ def _http_texts() -> dict[int, tuple[str, str]]:
         404: (_("We could not find that page"), _("The link may be old or mistyped.")),
         405: (_("That action is not allowed here"), _("Please go back and try again.")),
         413: (_("That upload is too large"), _("Please send a smaller file.")),
-        429: (_("Too many requests"), _("Please wait a moment and try again.")),
     }
+
+
+def too_many_requests():
+    """The 429 page (sign-in attempts get their own words), with Retry-After in seconds."""
+    seconds = g.get("retry_after", 60)
+    if request.endpoint == "auth.login":
+        title = _("Too many sign-in attempts")
+        detail = _(
+            "To protect the accounts, signing in from here is paused after several failed attempts. "
+            "Please try again in %(seconds)d seconds.",
+            seconds=seconds,
+        )
+    else:
+        title = _("Too many requests")
+        detail = _("Please wait %(seconds)d seconds and try again.", seconds=seconds)
+    body, status = error_response(429, title, detail)
+    return body, status, {"Retry-After": str(seconds)}
+
+
+def csrf_refused(exc: CSRFError):
+    """A form sent without this site's valid CSRF token: refused with what to do, and nothing changed."""
+    if is_api_request():
+        return http_problem(exc)
+    title = _("This form could not be accepted")
+    detail = _(
+        "Its security token was missing, wrong or out of date (did the page stay open a long while, or "
+        "come from another site?). Nothing was changed. Please go back, reload the page and send it again."
+    )
+    return error_response(400, title, detail)
 
 
 def end_session(exc: BaseException | None = None) -> None:
@@ -62,8 +91,12 @@ def init_app(app: Flask) -> None:
         """Every HTTP error gets the house page in the visitor's language (problem details under /api/)."""
         if is_api_request():
             return http_problem(exc)
+        if exc.code == 429:
+            return too_many_requests()
         title, detail = _http_texts().get(exc.code or 500, (exc.name, exc.description or ""))
         return error_response(exc.code or 500, title, detail)
+
+    app.register_error_handler(CSRFError, csrf_refused)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):

@@ -16,6 +16,7 @@ from app.admin.sections import add_section
 from app.extensions import db
 from app.i18n import use_language
 from app.models.types import utcnow
+from app.services import audit
 from app.services.api_tokens import (
     EVERYONE,
     NAME_MAX_LENGTH,
@@ -77,6 +78,8 @@ def tokens():
     except TokenRefused as refused:
         db.session.rollback()
         return _page(form, problems=refused.reasons, status=400)
+    summary = {"name": token.name, "prefix": token.prefix, "scopes": list(token.scopes)}
+    audit.record(db.session, "api_token.created", current_user, token.id, summary=summary)
     db.session.commit()
     return _page(TokenForm(formdata=None), secret=secret, made=token.name, status=201)
 
@@ -89,6 +92,7 @@ def revoke(token_id: int):
         abort(400)
     if not revoke_token(db.session, current_user.id, token_id, now=utcnow()):
         abort(404)
+    audit.record(db.session, "api_token.revoked", current_user, token_id)
     db.session.commit()
     flash(_("The token was revoked; programs using it are refused from now on."), "success")
     return redirect(url_for("account.tokens"), code=303)

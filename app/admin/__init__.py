@@ -9,8 +9,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.MANAGER, Role.REPRESENTATIVE)
 
 from app.admin import (  # noqa: E402,F401  (routes register themselves on bp)
+    audit,
     batches,
     customer_import,
+    customer_privacy,
     customers,
     departments,
     exports,

@@ -20,6 +20,7 @@ from app.i18n import use_language
 from app.mail import MailError
 from app.models import InvitationBatch, Role, Survey
 from app.models.types import utcnow
+from app.services import audit
 from app.services.batch_stats import batch_summaries, rates_by_channel, rates_by_segment
 from app.services.invitation_delivery import as_utc
 from app.services.invitations import BatchError, BatchResult, create_batch, export_links_csv, send_batch
@@ -78,6 +79,10 @@ def new_batch():
         db.session.rollback()
         flash(str(exc), "error")
         return _new_page(form, journey, status=400)
+    if result.batch_id is not None:
+        summary = {"name": form.name.data.strip(), "survey": form.survey.data, "segments": wanted}
+        summary |= {"invited": result.created, "skipped": result.skipped}
+        audit.record(db.session, "batch.created", current_user, result.batch_id, summary=summary)
     db.session.commit()
     if result.batch_id is None:
         return _new_page(form, journey, result=result)
@@ -117,6 +122,9 @@ def send(batch_id: int):
     except MailError as exc:
         flash(_("The e-mails could not be sent: %(error)s", error=str(exc)), "error")
         return redirect(url_for("admin.batch", batch_id=batch_id), code=303)
+    summary = {"sent": report.sent, "failed": report.failed, "remaining": report.remaining}
+    audit.record(db.session, "batch.sent", current_user, batch_id, summary=summary)
+    db.session.commit()  # the e-mails were claimed and committed one by one; this is the log entry
     flash(
         _("%(sent)d e-mail(s) sent, %(failed)d refused by the mail server.", sent=report.sent, failed=report.failed),
         "success",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField
@@ -14,9 +15,11 @@ from app.auth.roles import require_role
 from app.extensions import db
 from app.i18n import use_language
 from app.models import Role
+from app.services import audit
 from app.services.customer_import import ImportReport, import_customers
 from app.services.journey import current_journey
 from touchloop.customer_csv import COLUMNS, CustomerFileError
+from touchloop.text import printable
 
 add_section("admin.customer_import", _l("Import customers"), "admin", "manager")
 SHOWN_PROBLEMS = 200
@@ -51,6 +54,9 @@ def customer_import():
     if report.refused:
         db.session.rollback()
     else:
+        summary = {"file": printable(form.file.data.filename or "")[:100], "created": report.created}
+        summary |= {"updated": report.updated, "skipped": report.skipped}
+        audit.record(db.session, "customers.imported", current_user, summary=summary)
         db.session.commit()
     return _page(form, report=report)
 

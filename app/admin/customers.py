@@ -19,6 +19,7 @@ from app.extensions import db
 from app.i18n import current_language, use_language
 from app.models import Customer, Role
 from app.models.types import utcnow
+from app.services import audit
 from app.services.customer_history import HISTORY_LIMIT, customer_invitations, customer_responses, segment_facts
 from app.services.customer_list import (
     LIST_COLUMNS,
@@ -106,6 +107,8 @@ def customer_representative(customer_id: int):
         db.session.rollback()
         form.representative.errors.append(_("Choose one of the active customer representatives."))
         return _customer_page(found, form, status=422)
+    summary = {"before": change.before, "after": change.after}
+    audit.record(db.session, "customer.representative_set", current_user, found.id, summary=summary)
     db.session.commit()
     current_app.logger.info(
         "user %s set the representative of customer %s: %s -> %s",
@@ -146,6 +149,7 @@ def _customer_page(found: Customer, form: RepresentativeForm, *, status: int = 2
         limit=HISTORY_LIMIT,
         representative=account if account is not None and account.active else None,
         representative_form=form if current_user.has_role(Role.REPRESENTATIVE) else None,
+        privacy_form=FlaskForm(formdata=None) if current_user.has_role(Role.ADMIN) else None,
     ), status
 
 

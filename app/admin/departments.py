@@ -15,6 +15,7 @@ from app.extensions import db
 from app.i18n import current_language, use_language
 from app.models import Department, Role, User
 from app.models.types import utcnow
+from app.services import audit
 from app.services.department_admin import department_rows, head_candidates, members_of, others
 from app.services.survey_titles import in_language
 from app.services.user_admin import ChangeRefused, move_to_department, set_head
@@ -48,11 +49,14 @@ def department_head(department_id: int):
     form = _head_form(found)
     if not form.validate_on_submit():
         return _page(found, head_form=form, status=400)
+    before = found.head_id
     try:
         set_head(db.session, found, form.head.data)
     except ChangeRefused as refused:
         db.session.rollback()
         return _page(found, problems=[refusal_message(refused, lang)], status=422)
+    summary = {"head_id": [before, found.head_id]}
+    audit.record(db.session, "department.head_set", current_user, found.id, summary=summary)
     db.session.commit()
     current_app.logger.info("user %s set the head of department %s to %s", current_user.id, found.id, found.head_id)
     flash(_("Saved the head of %(department)s.", department=in_language(found.name, lang, found.code)), "success")
@@ -87,11 +91,14 @@ def department_remove_member(department_id: int, user_id: int):
 
 def _move(found: Department, member: User, department_id: int | None, lang: str):
     """Move ``member`` to ``department_id``; back to the department's page, saying what happened."""
+    before = member.department_id
     try:
         move_to_department(db.session, member, department_id, actor=current_user)
     except ChangeRefused as refused:
         db.session.rollback()
         return _page(found, problems=[refusal_message(refused, lang)], status=422)
+    summary = {"user_id": member.id, "department_id": [before, department_id]}
+    audit.record(db.session, "department.member_moved", current_user, found.id, summary=summary)
     db.session.commit()
     current_app.logger.info("user %s moved user %s to department %s", current_user.id, member.id, department_id)
     name = in_language(found.name, lang, found.code)

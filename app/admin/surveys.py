@@ -19,6 +19,7 @@ from app.i18n import use_language
 from app.models import Role
 from app.public.render import company_name, question_view
 from app.public.submission import blank_form
+from app.services import audit
 from app.services.definitions import loaded_version
 from app.services.journey import current_journey
 from app.services.survey_admin import (
@@ -69,6 +70,8 @@ def survey_upload():
     if outcome.refused:
         db.session.rollback()
         return _page(form, outcome=outcome, status=422)
+    summary = {"file": outcome.saved_as, "status": outcome.status, "version": outcome.version}
+    audit.record(db.session, "survey.loaded", current_user, outcome.slug, summary=summary)
     db.session.commit()
     current_app.logger.info(
         "user %s loaded %s: %s v%s", current_user.id, outcome.saved_as, outcome.status, outcome.version

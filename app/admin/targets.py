@@ -17,6 +17,7 @@ from app.extensions import db
 from app.i18n import use_language
 from app.models import Dimension, Role, Touchpoint
 from app.models.targets import Metric, ReferenceKind
+from app.services import audit
 from app.services.journey import current_journey
 from app.services.suggestion_lists import named_choices
 from app.services.target_progress import target_progress
@@ -122,7 +123,7 @@ def add_target_view():
             segment_value=value or None,
             note=form.note.data,
         )
-        if _stored(form, lambda: add_target(db.session, entry, creator=current_user)):
+        if _stored(form, lambda: _audited_target(entry)):
             flash(_("Target added."), "success")
             return redirect(url_for("admin.targets"))
     return _page(lang, form, _prepared(ReferenceForm(formdata=None), lang), status=400)
@@ -143,7 +144,7 @@ def set_level_view():
             dimension_id=form.dimension_id.data,
             source=form.source.data,
         )
-        if _stored(form, lambda: set_reference_level(db.session, entry)):
+        if _stored(form, lambda: _audited_level(entry)):
             flash(_("Reference level saved."), "success")
             return redirect(url_for("admin.targets"))
     return _page(lang, _prepared(TargetForm(formdata=None), lang), form, status=400)
@@ -156,6 +157,7 @@ def remove_target_view(target_id: int):
     _check_csrf()
     if not remove_target(db.session, target_id):
         abort(404)
+    audit.record(db.session, "target.removed", current_user, target_id)
     db.session.commit()
     flash(_("Target removed."), "success")
     return redirect(url_for("admin.targets"))
@@ -168,9 +170,32 @@ def remove_level_view(level_id: int):
     _check_csrf()
     if not remove_reference_level(db.session, level_id):
         abort(404)
+    audit.record(db.session, "reference_level.removed", current_user, level_id)
     db.session.commit()
     flash(_("Reference level removed."), "success")
     return redirect(url_for("admin.targets"))
+
+
+def _audited_target(entry: TargetEntry) -> None:
+    """Add the target and its audit entry."""
+    target = add_target(db.session, entry, creator=current_user)
+    summary = {
+        "metric": entry.metric,
+        "value": entry.value,
+        "from": str(entry.period_start),
+        "to": str(entry.period_end),
+    }
+    summary |= {"touchpoint_id": entry.touchpoint_id, "dimension_id": entry.dimension_id}
+    summary |= {"segment": f"{entry.segment_attribute}={entry.segment_value}" if entry.segment_attribute else None}
+    audit.record(db.session, "target.added", current_user, target.id, summary=summary)
+
+
+def _audited_level(entry: ReferenceEntry) -> None:
+    """Store the reference level and its audit entry."""
+    level = set_reference_level(db.session, entry)
+    summary = {"kind": entry.kind, "metric": entry.metric, "value": entry.value}
+    summary |= {"touchpoint_id": entry.touchpoint_id, "dimension_id": entry.dimension_id}
+    audit.record(db.session, "reference_level.set", current_user, level.id, summary=summary)
 
 
 def _stored(form: PlaceForm, store) -> bool:

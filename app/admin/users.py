@@ -21,6 +21,7 @@ from app.auth.roles import require_role
 from app.extensions import db
 from app.i18n import current_language, use_language
 from app.models import Department, Role, User
+from app.services import audit
 from app.services.survey_titles import in_language
 from app.services.user_admin import (
     LIST_LIMIT,
@@ -80,6 +81,8 @@ def new_user():
         db.session.rollback()
         form[FIELD_OF.get(refused.refusal, "name")].errors.append(refusal_message(refused, lang))
         return _new_page(form, 422)
+    summary = {"email": user.email, "name": user.name, "role": user.role, "department_id": user.department_id}
+    audit.record(db.session, "user.created", current_user, user.id, summary=summary)
     db.session.commit()
     current_app.logger.info("user %s created %s account %s", current_user.id, user.role, user.id)
     return _password_page(user, password if not form.password.data else None, created=True)
@@ -98,11 +101,15 @@ def user(user_id: int):
     if not form.validate_on_submit():
         return _user_page(found, form, status=400)
     change = UserChange(form.role.data, form.department.data, form.active.data)
+    before = {"role": found.role, "department_id": found.department_id, "active": found.active}
     try:
         change_user(db.session, found, change, actor=current_user)
     except ChangeRefused as refused:
         db.session.rollback()
         return _user_page(db.session.get(User, user_id), form, problems=[refusal_message(refused, lang)], status=422)
+    after = {"role": found.role, "department_id": found.department_id, "active": found.active}
+    summary = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    audit.record(db.session, "user.changed", current_user, user_id, summary=summary)
     db.session.commit()
     current_app.logger.info("user %s changed account %s: %s", current_user.id, user_id, change)
     flash(_("Saved the changes to %(name)s.", name=found.name), "success")
@@ -122,6 +129,8 @@ def user_password(user_id: int):
         return _user_page(found, edit, password_form=form, status=400)
     password = form.password.data or generated_password()
     reset_password(db.session, found, password)
+    summary = {"made_up_here": not form.password.data}  # that a password was set, never the password
+    audit.record(db.session, "user.password_set", current_user, user_id, summary=summary)
     db.session.commit()
     current_app.logger.info("user %s set a new password for account %s", current_user.id, user_id)
     return _password_page(found, password if not form.password.data else None, created=False)

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import http
 import importlib.util
-import math
 import os
-import time
 from threading import Lock
 
-from flask import Blueprint, Flask, abort, current_app, g, send_from_directory
-from flask_limiter import Limiter
+from flask import Blueprint, Flask, abort, current_app, send_from_directory
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
+from app import rate_limits
 from app.api.auth import rate_limit_key
 from app.api.blueprint import ProblemSchema
 from app.api.problems import PROBLEM_MIMETYPE
@@ -84,7 +82,7 @@ class TouchloopApi(Api):
 
 
 def settings() -> dict:
-    """The API's settings, with their defaults; RATELIMIT_STORAGE_URI and API_RATE_LIMIT come from the environment."""
+    """The API's settings, with their defaults; API_RATE_LIMIT comes from the environment (storage: app.rate_limits)."""
     return {
         "API_TITLE": "Touchloop API",
         "API_VERSION": "1",
@@ -99,9 +97,6 @@ def settings() -> dict:
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearerAuth": []}],
         },
-        # Several app processes must share one count: set redis://host:6379/0 in production.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
-        "RATELIMIT_KEY_PREFIX": "touchloop",
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT") or "300 per minute",
     }
 
@@ -113,8 +108,7 @@ def init_app(app: Flask) -> None:
     for key, value in settings().items():
         app.config.setdefault(key, value)
     api = TouchloopApi(app)
-    limiter = Limiter(key_func=rate_limit_key, on_breach=_note_retry_after)
-    limiter.init_app(app)
+    limiter = rate_limits.limiter_of(app)
     app.register_blueprint(docs_assets)
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
@@ -133,11 +127,6 @@ def swagger_ui_file(name: str):
         abort(404)
     folder = importlib.util.find_spec("swagger_ui").submodule_search_locations[0]
     return send_from_directory(os.path.join(folder, "static"), name, max_age=86400)
-
-
-def _note_retry_after(limit) -> None:
-    """When a token runs out of requests, note how long until its window resets, for the 429's Retry-After."""
-    g.retry_after = max(1, math.ceil(limit.reset_at - time.time()))
 
 
 def _rate_limit() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from functools import cache
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -10,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
@@ -32,7 +35,10 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == form.email.data.strip().lower()))
-        if user is not None and user.active and user.check_password(form.password.data):
+        if user is None:
+            # As slow as a wrong password, so the answer's timing does not tell which e-mails have accounts.
+            check_password_hash(_unknown_account_hash(), form.password.data)
+        elif user.check_password(form.password.data) and user.active:  # a deactivated account costs the same
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("That e-mail and password do not match an active account."), "error")
@@ -60,6 +66,12 @@ def logout():
     """Sign out (a POST with the CSRF token, so no link can sign anyone out)."""
     logout_user()
     return redirect(url_for("auth.login"))
+
+
+@cache
+def _unknown_account_hash() -> str:
+    """A hash of a random password, made once per process, to check passwords of unknown e-mails against."""
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def _safe_next(target: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from app.cli import customer_privacy  # noqa: F401  (adds export and erase to the customers group)
 from app.cli.analytics import analytics_group
 from app.cli.customers import customers_group
 from app.cli.demo import demo_command

@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.services import audit
 from app.services.classification import ClassificationSummary, classify_customers
 from app.services.customer_import import ImportReport, import_customers
 from app.services.journey import current_journey
@@ -99,6 +100,8 @@ def import_command(file: Path, skip_invalid: bool) -> None:
             f"{report.skipped} bad row(s) in {file.name}; nothing was imported. "
             "Fix them, or use --skip-invalid to import the good rows."
         )
+    summary = {"file": file.name, "created": report.created, "updated": report.updated, "skipped": report.skipped}
+    audit.record(db.session, "customers.imported", None, summary=summary)
     db.session.commit()
     _print_summary(file, report, journey)
 

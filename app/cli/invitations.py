@@ -13,6 +13,7 @@ from app.extensions import db
 from app.mail import MailError
 from app.models import InvitationBatch
 from app.models.types import utcnow
+from app.services import audit
 from app.services.invitations import BatchError, create_batch, export_links_csv, send_batch
 from app.services.journey import current_journey
 
@@ -51,6 +52,10 @@ def create_command(slug: str, conditions: tuple[str, ...], name: str) -> None:
         )
     except BatchError as exc:
         raise click.ClickException(str(exc)) from exc
+    if result.batch_id is not None:
+        summary = {"name": name.strip(), "survey": slug, "segments": parse_where(conditions)}
+        summary |= {"invited": result.created, "skipped": result.skipped}
+        audit.record(db.session, "batch.created", None, result.batch_id, summary=summary)
     db.session.commit()
     skipped = ", ".join(f"{reason.replace('_', ' ')} {count}" for reason, count in result.skipped.items())
     if result.batch_id is None:

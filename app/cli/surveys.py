@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.services import audit
 from app.services.survey_loading import load_catalog
 from touchloop.catalog import Catalog, read_catalog
 
@@ -41,6 +42,10 @@ def load_command(path: str | None) -> None:
     if catalog.problems:
         raise SystemExit(f"{len(catalog.problems)} problem(s) found; nothing was loaded.")
     report = load_catalog(db.session, catalog)
+    for slug in report.created:
+        audit.record(db.session, "survey.loaded", None, slug, summary={"status": "created", "version": 1})
+    for slug, number in report.new_versions:
+        audit.record(db.session, "survey.loaded", None, slug, summary={"status": "changed", "version": number})
     db.session.commit()
     click.echo("journey: updated" if report.journey_changed else "journey: unchanged")
     for slug in report.created:

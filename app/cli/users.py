@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Department, Role, User
+from app.services import audit
 
 users_group = AppGroup("users", help="Manage user accounts.")
 
@@ -33,5 +34,8 @@ def create_user(email: str, name: str, role: str, department: str | None, passwo
     user = User(email=email, name=name.strip(), role=role, department=department_row)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    summary = {"email": email, "name": user.name, "role": role, "department_id": user.department_id}
+    audit.record(db.session, "user.created", None, user.id, summary=summary)
     db.session.commit()
     click.echo(f"created {role} {email}")

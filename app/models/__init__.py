@@ -1,6 +1,7 @@
 """Touchloop's database models (SQLAlchemy 2.0, typed)."""
 
 from app.models.api_tokens import ApiToken, IdempotencyKey
+from app.models.audit import AuditEntry
 from app.models.customer import Customer, ResponseSegment
 from app.models.invitation import Invitation, InvitationBatch
 from app.models.journey import Department, Dimension, JourneySnapshot, Stage, Touchpoint
@@ -24,6 +25,7 @@ __all__ = [
     "AnswerDayCount",
     "AnswerMonthSegmentCount",
     "ApiToken",
+    "AuditEntry",
     "CaseEvent",
     "FollowUpCase",
     "Customer",

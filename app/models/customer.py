@@ -40,6 +40,8 @@ class Customer(db.Model):
     # E-mail of the customer representative who looks after this customer (from the import).
     representative: Mapped[str | None] = mapped_column(sa.String(254))
     opted_out_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Set when the customer's personal data was erased on request: the row stays as an anonymous tombstone.
+    erased_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -149,7 +149,10 @@ def test_print_page_has_both_titles_the_code_and_the_link(manager):
     assert '<h1 lang="zh-CN">送货安装服务评价</h1>' in text
     assert '<p class="title-other" lang="en">How did your installation go?</p>' in text
     assert f'<p class="url">{BASE}/s/{SLUG}?src=store-12</p>' in text
-    assert "@media print" in text and "size: A4" in text
+    assert 'href="/static/css/print.css"' in text  # the A4 print styles, kept in a file for the CSP
+    with manager.get("/static/css/print.css") as response:  # a file response: closed here
+        sheet = response.get_data(as_text=True)
+    assert "@media print" in sheet and "size: A4" in sheet
     svg = text[text.index("<svg") : text.index("</svg>") + 6]
     assert svg_modules(svg) == expected_modules(f"{BASE}/s/{SLUG}?src=store-12")
 

@@ -14,10 +14,12 @@ from collections import Counter, defaultdict
 import marshmallow as ma
 from flask_babel import gettext as _
 
+from app.api.auth import current_api_user
 from app.api.blueprint import ApiBlueprint
 from app.api.problems import Problem, pointer
 from app.api.v1.fields import FullMatch
 from app.extensions import db
+from app.services import audit
 from app.services.customer_import import import_customers
 from app.services.journey import current_journey
 from touchloop.customer_csv import COLUMNS, DERIVED, CustomerFileError, RowProblem
@@ -91,6 +93,8 @@ def upsert_customers(body: dict):
     if errors:
         db.session.rollback()
         raise Problem(422, "customers-refused", _("No customer was saved; fix these values."), errors=errors)
+    summary = {"via": "api", "created": created, "updated": updated}
+    audit.record(db.session, "customers.imported", current_api_user(), summary=summary)
     db.session.commit()
     return {"created": created, "updated": updated}
 

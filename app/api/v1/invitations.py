@@ -15,6 +15,7 @@ from app.api.v1.paging import PageArgs, fetch_page, page_schema
 from app.extensions import db
 from app.models import Customer, Invitation, Response, Survey
 from app.models.types import utcnow
+from app.services import audit
 from app.services.invitations import BatchError, create_batch, invitation_link
 from app.services.journey import current_journey
 from app.services.links import external_url
@@ -93,6 +94,10 @@ def create_invitations(body: dict):
     except BatchError as exc:
         db.session.rollback()
         raise invalid(str(exc), "segments")
+    if result.batch_id is not None:
+        summary = {"via": "api", "name": body["name"].strip() or body["survey"], "survey": body["survey"]}
+        summary |= {"segments": body["segments"], "invited": result.created, "skipped": result.skipped}
+        audit.record(db.session, "batch.created", current_api_user(), result.batch_id, summary=summary)
     db.session.commit()
     payload = {"batch_id": result.batch_id, "created": result.created, "skipped": result.skipped}
     if result.batch_id is None:
