@@ -20,7 +20,9 @@ LINK = "javascript:alert(1)"
 PAYLOADS = (PAYLOAD, FORMULA, LINK)
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PDF_ACTIONS = (b"/JavaScript", b"/JS ", b"/JS(", b"/OpenAction", b"/Launch", b"/AA ", b"/AA<")
+# What can make a PDF do something on opening or on a click. An /OpenAction that is a destination array
+# ("/OpenAction [3 0 R /FitH null]": open at page one, fitted to the width) only sets the view: allowed.
+PDF_ACTIONS = (b"/JavaScript", b"/JS ", b"/JS(", b"/OpenAction <<", b"/OpenAction<<", b"/Launch", b"/AA ", b"/AA<")
 
 
 class _Page(HTMLParser):

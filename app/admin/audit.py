@@ -35,6 +35,11 @@ ACTION_NAMES = {
     "batch.sent": _l("Invitation e-mails sent"),
     "api_token.created": _l("API token made"),
     "api_token.revoked": _l("API token revoked"),
+    "webhook.subscribed": _l("Webhook subscribed"),
+    "webhook.switched": _l("Webhook switched on or off"),
+    "webhook.tested": _l("Webhook test event queued"),
+    "webhook.deleted": _l("Webhook deleted"),
+    "webhook.retried": _l("Webhook delivery retried"),
 }
 
 

@@ -18,6 +18,7 @@ from app.i18n import use_language
 from app.models import Role, WebhookDelivery, WebhookSubscription
 from app.models.types import utcnow
 from app.refusals import say_refusal
+from app.services import audit
 from app.services.webhooks.outbox import event_body
 from app.services.webhooks.subscriptions import (
     LOG_LIMIT,
@@ -66,6 +67,8 @@ def new_webhook():
         db.session.rollback()
         form[refused.field].errors = [say_refusal(refused.refusal, str)]
         return render_template("admin/webhook_new.html", form=form), 422
+    summary = {"url": subscription.url, "events": subscription.events}
+    audit.record(db.session, "webhook.subscribed", current_user, subscription.id, summary=summary)
     db.session.commit()
     current_app.logger.info("user %s subscribed %s to %s", current_user.id, subscription.url, subscription.events)
     flash(_("Subscribed. Give the receiver the secret below, to check the signature of each event."), "success")
@@ -89,6 +92,8 @@ def webhook_switch(subscription_id: int, switch: str):
     if not ButtonForm().validate_on_submit():
         return _page(subscription, problems=[str(OUT_OF_DATE)], status=400)
     set_active(db.session, subscription, switch == "activate")
+    summary = {"url": subscription.url, "active": subscription.active}
+    audit.record(db.session, "webhook.switched", current_user, subscription_id, summary=summary)
     db.session.commit()
     if subscription.active:
         flash(_("Switched on: events are sent again, the ones that waited first."), "success")
@@ -106,6 +111,7 @@ def webhook_test(subscription_id: int):
     if not ButtonForm().validate_on_submit():
         return _page(subscription, problems=[str(OUT_OF_DATE)], status=400)
     send_test(db.session, subscription, current_user)
+    audit.record(db.session, "webhook.tested", current_user, subscription_id, summary={"url": subscription.url})
     db.session.commit()
     if subscription.active:
         flash(_("A test event is queued: the next run of “flask loop deliver” sends it; see the log below."), "success")
@@ -126,6 +132,7 @@ def webhook_delete(subscription_id: int):
         return _page(subscription, delete_form=form, problems=problems, status=400)
     url = subscription.url
     delete_subscription(db.session, subscription)
+    audit.record(db.session, "webhook.deleted", current_user, subscription_id, summary={"url": url})
     db.session.commit()
     current_app.logger.info("user %s deleted the webhook subscription %s (%s)", current_user.id, subscription_id, url)
     flash(_("The subscription of %(url)s was deleted.", url=url), "success")
@@ -155,6 +162,8 @@ def webhook_retry(subscription_id: int, delivery_id: int):
             "Only a failed delivery can be retried; this one is “%(state)s”.", state=STATE_NAMES[delivery.state]
         )
         return _delivery_page(subscription, delivery, problems=[problem], status=409)
+    summary = {"url": subscription.url, "delivery": delivery_id}
+    audit.record(db.session, "webhook.retried", current_user, subscription_id, summary=summary)
     db.session.commit()
     flash(_("The delivery will be tried again at the next run of “flask loop deliver”."), "success")
     return redirect(url_for("admin.webhook_delivery", subscription_id=subscription_id, delivery_id=delivery_id), 303)

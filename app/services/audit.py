@@ -37,6 +37,11 @@ ACTIONS = (
     "batch.sent",
     "api_token.created",
     "api_token.revoked",
+    "webhook.subscribed",
+    "webhook.switched",
+    "webhook.tested",
+    "webhook.deleted",
+    "webhook.retried",
 )
 SECRET_KEYS = frozenset({"password", "password_hash", "secret", "secret_hash", "token", "api_key"})
 

@@ -6,6 +6,7 @@ import pytest
 
 from tests.pdf_text import needs_poppler, pdf_fonts, pdf_pages, pdf_text
 from tests.services.report_seed import seed_month
+from tests.xss import PAYLOAD, assert_pdf_safe
 
 
 def _flat(path) -> str:
@@ -94,3 +95,13 @@ def test_an_unwritable_path_is_refused_before_any_work(runner, tmp_path):
 def test_an_unknown_language_is_refused(runner, tmp_path):
     result = runner.invoke(args=["report", "--period", "2026-03", "--out", str(tmp_path / "r.pdf"), "--lang", "fr"])
     assert result.exit_code == 2 and "'fr' is not one of 'zh', 'en'" in result.output
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_comment_full_of_markup_and_math_is_printed_as_typed_and_runs_nothing(runner, session, tmp_path, lang):
+    seed_month(session, comment=PAYLOAD)
+    out = tmp_path / "march.pdf"
+    result = runner.invoke(args=["report", "--period", "2026-03", "--out", str(out), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    assert_pdf_safe(out.read_bytes(), f"report ({lang})", shown=(PAYLOAD,))

@@ -90,3 +90,9 @@ def test_a_pdf_shows_the_payload_as_typed_and_mathtext_is_caught():
 def test_a_pdf_with_a_script_action_is_caught():
     with pytest.raises(AssertionError, match="JavaScript"):
         assert_pdf_safe(b"%PDF-1.4 1 0 obj << /Type /Action /S /JavaScript /JS (app.alert(1)) >> endobj", "pdf")
+
+
+def test_a_pdf_that_only_opens_at_a_page_passes_but_an_action_on_opening_is_caught():
+    assert_pdf_safe(b"%PDF-1.6 2 0 obj << /OpenAction [3 0 R /FitH null] /Type /Catalog >> endobj", "pdf")
+    with pytest.raises(AssertionError, match="OpenAction"):
+        assert_pdf_safe(b"%PDF-1.6 2 0 obj << /OpenAction << /S /Launch /F (x) >> >> endobj", "pdf")

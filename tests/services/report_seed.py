@@ -62,15 +62,15 @@ def _respond(session, customer, pair, satisfied: int, recommend: int, moment: da
     count_responses(session, [response.id])
 
 
-def seed_month(session) -> Seeded:
-    """Load the demo surveys and seed the month described above; commit."""
+def seed_month(session, comment: str = COMMENT) -> Seeded:
+    """Load the demo surveys and seed the month described above (with ``comment`` from West); commit."""
     load_surveys(session)
     west, east = make_customer(session, region="west"), make_customer(session, region="east")
     march = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
     answers = []
     for number, (pair, satisfied, recommend) in enumerate(WEST):
-        comment = COMMENT if number == 0 else ""
-        _respond(session, west, pair, satisfied, recommend, march + timedelta(hours=number), comment)
+        text = comment if number == 0 else ""
+        _respond(session, west, pair, satisfied, recommend, march + timedelta(hours=number), text)
         answers.append(("west", pair, satisfied, recommend))
     for number, (pair, satisfied, recommend) in enumerate(EAST):
         _respond(session, east, pair, satisfied, recommend, march + timedelta(days=10, hours=number))

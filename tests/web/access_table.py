@@ -100,6 +100,14 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("analytics.overview_svg", "GET"): Access(RUNNERS, 200),
     ("analytics.touchpoint", "GET"): Access(RUNNERS, 200),
     ("analytics.touchpoint_svg", "GET"): Access(RUNNERS, 200),
+    ("analytics.trends", "GET"): Access(RUNNERS, 200),
+    ("analytics.trend_svg", "GET"): Access(RUNNERS, 200),
+    ("analytics.segments", "GET"): Access(RUNNERS, 200),
+    ("analytics.segments_svg", "GET"): Access(RUNNERS, 200),
+    ("analytics.importance", "GET"): Access(RUNNERS, 200),
+    ("analytics.importance_svg", "GET"): Access(RUNNERS, 200),
+    ("analytics.impact", "GET"): Access(RUNNERS, 200),
+    ("analytics.report_download", "GET"): Access(RUNNERS, 400),  # no month asked for: the overview says so
     # --- admin pages: managers and representatives see the overview, customers, batches, exports, targets ----------
     ("admin.home", "GET"): Access(RUNNERS, 200),
     ("admin.customers", "GET"): Access(RUNNERS, 200),
@@ -143,6 +151,15 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("admin.department_add_member", "POST"): Access(ADMIN, 400),
     ("admin.department_remove_member", "POST"): Access(ADMIN, 404, missing=True),
     ("admin.audit", "GET"): Access(ADMIN, 200),
+    ("admin.webhooks", "GET"): Access(ADMIN, 200),
+    ("admin.new_webhook", "GET"): Access(ADMIN, 200),
+    ("admin.new_webhook", "POST"): Access(ADMIN, 400),  # no address, no events
+    ("admin.webhook", "GET"): Access(ADMIN, 200),
+    ("admin.webhook_switch", "POST"): Access(ADMIN, 404, missing=True),
+    ("admin.webhook_test", "POST"): Access(ADMIN, 404, missing=True),
+    ("admin.webhook_delete", "POST"): Access(ADMIN, 404, missing=True),
+    ("admin.webhook_delivery", "GET"): Access(ADMIN, 200),
+    ("admin.webhook_retry", "POST"): Access(ADMIN, 404, missing=True),
     # --- the JSON API: by the scopes each role's token may hold (a POST sends {}: 422, what is missing) ------------
     ("api_surveys.list_surveys", "GET"): Access(SIGNED_IN, 200),
     ("api_surveys.get_survey", "GET"): Access(SIGNED_IN, 200),
@@ -158,4 +175,6 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("api_cases.list_cases", "GET"): Access(CASE_ROLES, 200),
     ("api_cases.get_case", "GET"): Access(CASE_ROLES, 200),
     ("api_cases.transition_case", "POST"): Access(CASE_ROLES, 422),
+    ("api_stats.overview", "GET"): Access(RUNNERS, 200),
+    ("api_stats.touchpoint", "GET"): Access(RUNNERS, 200),
 }

@@ -16,13 +16,14 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from app.extensions import db
-from app.models import Department, FollowUpCase, InvitationBatch, Role, Survey, User
+from app.models import Department, FollowUpCase, InvitationBatch, Role, Survey, User, WebhookDelivery
 from app.models.types import utcnow
 from app.services.api_tokens import create_token, scopes_for
 from app.services.definitions import current_version
 from app.services.links import invitation_token, opt_out_token
 from app.services.suggestions import advance_suggestion, submit_suggestion
 from app.services.targets import ReferenceEntry, TargetEntry, add_target, set_reference_level
+from app.services.webhooks.subscriptions import create_subscription, send_test
 from tests.factories import load_surveys, make_customer, make_invitation, make_response
 from tests.services.test_cases import DETRACTOR
 from tests.web.forms import hidden_fields
@@ -74,6 +75,10 @@ ARGUMENTS = {
     "token": "invitation_token",
     "filename": "css/app.css",
     "name": "swagger-ui.css",
+    "subscription_id": "subscription_id",
+    "delivery_id": "delivery_id",
+    "switch": "deactivate",
+    "metric": "nps",
 }
 BY_ENDPOINT = {
     "public.opt_out_page": {"token": "opt_out_token"},
@@ -138,6 +143,11 @@ def _objects(session, world: World, users: dict[str, User]) -> None:
     today = date.today()
     target = add_target(session, TargetEntry("nps", 40.0, today, today + timedelta(90)), creator=users[Role.ADMIN])
     level = set_reference_level(session, ReferenceEntry("industry", "nps", 30.0))
+    admin = users[Role.ADMIN]
+    hooks = "https://crm.example.com/hooks"
+    subscription = create_subscription(session, url=hooks, events=["case.opened"], description=None, created_by=admin)
+    event = send_test(session, subscription, admin)
+    delivery = session.scalars(sa.select(WebhookDelivery).where(WebhookDelivery.event_id == event.id)).one()
     session.commit()
     world.values |= {
         "customer_id": customer.id,
@@ -147,6 +157,8 @@ def _objects(session, world: World, users: dict[str, User]) -> None:
         "suggestion_id": suggestion.id,
         "target_id": target.id,
         "level_id": level.id,
+        "subscription_id": subscription.id,
+        "delivery_id": delivery.id,
         "version_id": current_version(session, SLUG).version_id,
         "token_id": MISSING_ID,  # revoking needs one's own token: every role's own is exercised by its API tests
     }

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Role, WebhookDelivery, WebhookEvent, WebhookSubscription
+from app.models import AuditEntry, Role, WebhookDelivery, WebhookEvent, WebhookSubscription
 from app.models.types import utcnow
 from app.services.webhooks.delivery import claim, record
 from app.services.webhooks.sender import Outcome
@@ -198,3 +198,25 @@ def test_anonymous_visitors_are_sent_to_sign_in(app):
     anonymous = app.test_client()
     assert anonymous.get("/admin/webhooks").status_code == 302
     assert anonymous.post("/admin/webhooks/1/delete").status_code in (302, 400)
+
+
+def test_every_webhook_action_is_in_the_audit_log_without_the_secret(app, admin):
+    subscription_id = subscribe(admin)
+    page = f"/admin/webhooks/{subscription_id}"
+    with app.app_context():
+        secret = db.session.get(WebhookSubscription, subscription_id).secret
+    delivery_id = failed_delivery(app, subscription_id)
+    detail_url = f"{page}/deliveries/{delivery_id}"
+    for url in (f"{page}/deactivate", f"{page}/test", f"{detail_url}/retry"):
+        assert post_form(admin, page if "retry" not in url else detail_url, url, {}).status_code == 303
+    assert post_form(admin, page, f"{page}/delete", {"confirm": "y"}).status_code == 303
+
+    with app.app_context():
+        entries = db.session.execute(
+            sa.select(AuditEntry.action, AuditEntry.object_id, AuditEntry.summary).order_by(AuditEntry.id)
+        ).all()
+    actions = [(action, object_id) for action, object_id, _summary in entries]
+    expected = ["webhook.subscribed", "webhook.switched", "webhook.tested", "webhook.retried", "webhook.deleted"]
+    assert actions == [(action, str(subscription_id)) for action in expected]
+    assert all(summary["url"] == GOOD["url"] and secret not in str(summary) for _a, _o, summary in entries)
+    assert entries[1].summary["active"] is False and entries[3].summary["delivery"] == delivery_id
