@@ -12,8 +12,8 @@ from app.models import Role
 from app.services.analytics import Filters
 from app.services.dashboards import touchpoint_by_code
 from tests.api.conftest import assert_problem, bearer, make_token
-from tests.factories import load_surveys, make_customer
-from tests.web.test_analytics_pages import PUNCTUALITY, _answers, _respond
+from tests.factories import load_surveys
+from tests.web.analytics_seed import PUNCTUALITY, seed_regions
 from tests.web.test_auth import make_user
 from touchloop.stats import describe_gap, nps
 
@@ -32,10 +32,7 @@ def token(session):
 def seeded(session):
     """Installation answers from west, east and south customers; a manager's token with stats:read."""
     load_surveys(session)
-    for region, pairs in PUNCTUALITY.items():
-        customer = make_customer(session, region=region)
-        for expected, experienced in pairs:
-            _respond(session, _answers(expected, experienced), customer)
+    seed_regions(session)
     manager = make_user(session, email="boss@example.com", role=Role.MANAGER)
     return make_token(session, manager, ["stats:read"])
 

@@ -105,7 +105,7 @@ def test_choosing_no_event_or_an_unknown_one_is_refused(app, admin):
 
 def test_a_form_without_its_csrf_token_is_refused(app, admin):
     answer = admin.post(NEW, data=GOOD)
-    assert answer.status_code == 400 and "could not be understood" in answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "This form could not be accepted" in answer.get_data(as_text=True)
     assert subscriptions(app) == []
 
 
