@@ -28,6 +28,13 @@ class SurveyFormBase(FlaskForm):
     version_id = HiddenField()
     started_at = HiddenField()
 
+    class Meta:
+        """Survey fields have no validators, so WTForms never shows a message of its own."""
+
+        def get_translations(self, form):
+            """None: skips Flask-WTF's loading of WTForms' catalogue from disk on every request."""
+            return None
+
 
 def field_name(question: Question, part: str | None = None) -> str:
     """The form field name of a question (or of one half of a gap question)."""

@@ -12,9 +12,8 @@ from app.i18n import use_language
 from app.models import Customer, Invitation
 from app.models.types import utcnow
 from app.public import bp
-from app.public.forms import build_form_class
 from app.public.render import channel, company_name, survey_page
-from app.public.submission import Stored, blank_form, form_meta, receive_answers
+from app.public.submission import Stored, blank_form, form_class, form_meta, receive_answers
 from app.services.definitions import LoadedVersion, loaded_version, parse_id, version_for_submission
 from app.services.invitations import find_invitation, is_answered, is_expired, mark_opened, opt_out
 from app.services.links import customer_id_from_opt_out_token, public_id_from_token
@@ -26,7 +25,7 @@ def invitation(token: str):
     found, version = _open(token)
     mark_opened(db.session, found.id, utcnow())
     db.session.commit()
-    return survey_page(version, blank_form(version), **_links(token))
+    return survey_page(version, blank_form(version), blank=True, **_links(token))
 
 
 @bp.post("/i/<token>")
@@ -95,7 +94,7 @@ def _unavailable(token: str, outage: OperationalError):
     if version is None:
         raise outage  # nothing to show the answers with: the general "try again in a minute" page
     use_language(version.definition.languages)
-    form = build_form_class(version.definition.questions, g.lang)()
+    form = form_class(version, g.lang)()
     return survey_page(version, form, notice="unavailable", status=503, **_links(token))
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
@@ -55,24 +56,29 @@ def survey_page(
     status: int = 200,
     action: str | None = None,
     switcher: tuple[str, dict] | None = None,
+    blank: bool = False,
 ):
     """Render the survey form, with any errors tied to their questions."""
     # ``action``: where the form posts (default: the public survey address);
-    # ``switcher``: the (endpoint, arguments) the language links point at.
+    # ``switcher``: the (endpoint, arguments) the language links point at;
+    # ``blank``: ``form`` holds no answers, so the questions' markup is the version's, made once per language.
     definition = version.definition
     source = channel()
+    views = [question_view(q, n, form, errors or {}) for n, q in enumerate(definition.questions, start=1)]
+    lang = g.lang
     body = render_template(
         "public/survey.html",
         survey=definition,
         company=company_name(),
         form=form,
-        questions=[question_view(q, n, form, errors or {}) for n, q in enumerate(definition.questions, start=1)],
+        questions=views,
+        questions_html=version.derive(("blank", lang), lambda: _questions_markup(views)) if blank else None,
         source=source,
         lang=g.lang,
         action=action or url_for("public.submit", slug=definition.slug, lang=g.lang, src=source),
         switcher=switcher or ("public.survey", {"slug": definition.slug, "src": source}),
         notice=notice_text(notice) if notice else None,
-        conditions=_conditions_json(definition),
+        conditions=version.derive(("conditions",), lambda: _conditions_json(definition)),
     )
     return body, status
 
@@ -131,6 +137,11 @@ def company_name() -> dict[str, str]:
         db.session.rollback()
         return {}
     return (journey or {}).get("company") or {}
+
+
+def _questions_markup(views: list[QuestionView]) -> Markup:
+    """The questions of a form as markup (to be kept for the blank form of a version and language)."""
+    return Markup(render_template("public/_question_list.html", questions=views))
 
 
 def _conditions_json(definition) -> dict:

@@ -25,7 +25,7 @@ def survey(slug: str):
     """Show the newest version of a survey, in the customer's language."""
     version = current_version(db.session, slug) or abort(404)
     use_language(version.definition.languages)
-    return survey_page(version, blank_form(version))
+    return survey_page(version, blank_form(version), blank=True)
 
 
 @bp.post("/s/<slug>")

@@ -48,9 +48,14 @@ class Received:
     page: Any = None
 
 
+def form_class(version: LoadedVersion, lang: str) -> type[SurveyFormBase]:
+    """The form class of a version in a language, built once per process (versions never change)."""
+    return version.derive(("form", lang), lambda: build_form_class(version.definition.questions, lang))
+
+
 def blank_form(version: LoadedVersion) -> SurveyFormBase:
     """A fresh form for ``version`` with a new submission key and the time it was shown."""
-    form = build_form_class(version.definition.questions, g.lang)(formdata=None)
+    form = form_class(version, g.lang)(formdata=None)
     form.submission_key.data = uuid.uuid4().hex
     form.version_id.data = str(version.version_id)
     form.started_at.data = str(int(datetime.now(timezone.utc).timestamp()))
@@ -61,7 +66,7 @@ def receive_answers(
     version: LoadedVersion, meta_for: Callable[[SurveyFormBase], ResponseMeta], **page_options
 ) -> Received:
     """Check the posted form and store it once; or the survey page again with what to fix."""
-    form = build_form_class(version.definition.questions, g.lang)()
+    form = form_class(version, g.lang)()
     if not KEY_RE.fullmatch(form.submission_key.data or ""):
         form.submission_key.data = uuid.uuid4().hex
     refusal = csrf_refusal()
@@ -109,7 +114,9 @@ def store_once(version: LoadedVersion, answers: dict, meta: ResponseMeta) -> Sto
     browser retry, the same invitation in a second browser) that wins the race
     turns our insert into a no-op.
     """
-    earlier = _stored_before(meta)
+    # The unique submission key decides; asking first would only cost a round trip on every
+    # submission. An invitation is asked first: its second response has a key of its own.
+    earlier = _stored_before(meta) if meta.invitation_id is not None else None
     if earlier:
         return earlier
     try:

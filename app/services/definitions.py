@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from threading import Lock
 
 import sqlalchemy as sa
@@ -34,6 +34,15 @@ class LoadedVersion:
     touchpoint_id: int
     question_ids: dict[str, int]
     definition: SurveyDefinition
+    # What the web layer derives from the version once per process (form classes, the blank
+    # questions' markup): as immutable as the version, and forgotten with it.
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def derive(self, key: tuple, make):
+        """The value cached under ``key``, made by ``make()`` the first time."""
+        if key not in self.derived:
+            self.derived[key] = make()
+        return self.derived[key]
 
 
 _cache: OrderedDict[int, LoadedVersion] = OrderedDict()

@@ -63,7 +63,7 @@ def record_response(session: Session, version: LoadedVersion, answers: dict[str,
         for row in answer_rows(question, answers[question.id])
     ]
     if rows:
-        session.execute(sa.insert(Answer), rows)
+        session.execute(sa.insert(Answer).execution_options(render_nulls=True), rows)
     customer = session.get(Customer, meta.customer_id) if meta.customer_id is not None else None
     definition = version.definition
     emit(
@@ -84,11 +84,15 @@ def record_response(session: Session, version: LoadedVersion, answers: dict[str,
 
 
 def answer_rows(question: Question, value: Any) -> list[dict[str, Any]]:
-    """The answer columns for one answer: one row per option of a multiple choice."""
+    """The answer columns for one answer: one row per option of a multiple choice.
+
+    Every row names every column, so that all of a response's answers go in one INSERT.
+    """
+    blank = {"value": None, "expected": None, "choice": None, "text": None}
     if question.type == "gap":
-        return [{"value": value.actual, "expected": value.expected}]
+        return [blank | {"value": value.actual, "expected": value.expected}]
     if question.is_numeric:
-        return [{"value": value}]
+        return [blank | {"value": value}]
     if question.type == "choice":
-        return [{"choice": code} for code in (value if question.multiple else [value])]
-    return [{"text": value}]
+        return [blank | {"choice": code} for code in (value if question.multiple else [value])]
+    return [blank | {"text": value}]
