@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.routing import Rule
 
 from app import create_app
 from app.extensions import db
@@ -22,6 +23,26 @@ def fast_password_hashes():
     """Hash passwords with few rounds: the suite creates thousands of users (scrypt costs ~0.1 s each)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(people, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def routing_builders_made_once():
+    """Each test builds a fresh app, and werkzeug compiles Python code for every one of its ~100 URL rules (two
+    functions each, from an AST): 60 of the 90 ms an app costs. The code depends only on the rule's parts and
+    defaults, so the suite compiles it once per rule and binds it to each app's rule as werkzeug does.
+    """
+    original = Rule._compile_builder
+    made: dict[tuple, object] = {}
+
+    def compile_builder(rule: Rule, append_unknown: bool = True):
+        key = (rule.rule, repr(rule._trace), repr(sorted((rule.defaults or {}).items())), append_unknown)
+        if key not in made:
+            made[key] = original(rule, append_unknown)
+        return made[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rule, "_compile_builder", compile_builder)
         yield
 
 
@@ -86,15 +107,35 @@ def app(database_url, tmp_path):
 
 
 def _empty_tables() -> None:
-    """Delete every row, children first."""
+    """Delete every row, children first; on PostgreSQL also start the id sequences again.
+
+    (DELETE, not TRUNCATE: on a few rows it costs about a tenth, 15 ms against 150 ms a test.)
+    """
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as connection:
+        for table, column in _references_against_the_order(tables):
+            connection.execute(table.update().where(column.isnot(None)).values({column.name: None}))
+        for table in tables:
+            connection.execute(table.delete())
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+            connection.execute(sa.text(RESTART_SEQUENCES))
+
+
+def _references_against_the_order(tables: list[sa.Table]) -> list[tuple[sa.Table, sa.Column]]:
+    """The nullable foreign keys pointing at a table deleted before theirs (a cycle, e.g. a department's head)."""
+    position = {table.name: n for n, table in enumerate(tables)}
+    return [
+        (table, key.parent)
+        for table in tables
+        for key in table.foreign_keys
+        if position[key.column.table.name] < position[table.name] and key.parent.nullable
+    ]
+
+
+RESTART_SEQUENCES = """
+SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false)
+FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL
+"""
 
 
 @pytest.fixture

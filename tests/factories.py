@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import shutil
 import uuid
@@ -17,7 +18,7 @@ from app.services.analytics import count_responses
 from app.services.definitions import current_version
 from app.services.responses import ResponseMeta, record_response
 from app.services.survey_loading import LoadReport, load_catalog
-from touchloop.catalog import read_catalog
+from touchloop.catalog import Catalog, read_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SURVEYS = ROOT / "surveys"
@@ -66,11 +67,17 @@ def make_survey_dir(tmp_path: Path, files: dict[str, str] | None = None, *, with
 
 def load_surveys(session: Session, folder: Path = DEMO_SURVEYS) -> LoadReport:
     """Validate and load a surveys folder, then commit."""
-    catalog = read_catalog(folder)
+    catalog = demo_catalog() if folder == DEMO_SURVEYS else read_catalog(folder)
     assert not catalog.problems, [str(p) for p in catalog.problems]
     report = load_catalog(session, catalog)
     session.commit()
     return report
+
+
+@functools.cache
+def demo_catalog() -> Catalog:
+    """The demo surveys, read once per test process (a quarter second of YAML parsing each time otherwise)."""
+    return read_catalog(DEMO_SURVEYS)
 
 
 _numbers = itertools.count(1)
