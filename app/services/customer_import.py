@@ -70,15 +70,30 @@ def import_customers(
         fileobj.seek(start)
     customers = open_customer_csv(fileobj, journey, today=today)
     now = utcnow()
-    for batch in _batches(_good_rows(customers, report), batch_size):
+    refresh_statistics(session)
+    for number, batch in enumerate(_batches(_good_rows(customers, report), batch_size), start=1):
+        if number % 10 == 0:
+            refresh_statistics(session)  # the table grows as a first import goes on
         created, updated = _write_batch(session, batch, customers.columns, now)
         report.created += created
         report.updated += updated
         if progress:
             progress("import", fileobj.tell())
+    refresh_statistics(session)
     report.classification = classify_customers(session, journey, today=today)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def refresh_statistics(session: Session) -> None:
+    """Let PostgreSQL's planner see how many customers there are now (ANALYZE counts this transaction's rows).
+
+    Without it, after a first import into an empty table the planner still thinks the table tiny, and the
+    prepared ``UPDATE … WHERE id = …`` of a re-import scans the whole table for every row: 160 rows/s at
+    100,000 customers instead of thousands.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("ANALYZE customer"))
 
 
 def _check(customers: CustomerCsv, report: ImportReport, fileobj: BinaryIO, progress, batch_size: int) -> None:

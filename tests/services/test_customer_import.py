@@ -195,3 +195,13 @@ def test_the_representative_column_is_stored_and_progress_is_reported(session):
         done for stage, done in seen if stage == "import"
     )
     assert max(done for _, done in seen) > 0
+
+
+def test_on_postgresql_the_planner_is_told_how_many_customers_the_import_wrote(session):
+    """A first import leaves statistics that count its rows (else a re-import's updates scan the table each)."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("statistics for PostgreSQL's planner: set TEST_DATABASE_URL to a postgresql:// database to run")
+    rows = [f"C{n:05d},Customer {n},,east,2024-01-01,2025-06-01,1000," for n in range(2500)]
+    run(session, csv_file(*rows), batch_size=200)
+    reltuples = session.scalar(sa.text("SELECT reltuples FROM pg_class WHERE relname = 'customer'"))
+    assert reltuples == 2500
