@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from matplotlib import font_manager
 
 from tests.domain.test_charts import CHARTS, estimate, heatmap, segments
+from tests.pdf_text import needs_poppler, pdf_fonts, pdf_text
 from touchloop.charts import HeatmapRow, SegmentRow
 from touchloop.charts.common import number
 from touchloop.charts.layout import width_of, wrap
@@ -75,14 +74,12 @@ def test_charts_drawn_in_threads_at_once_match_those_drawn_one_by_one():
     assert found == expected
 
 
-@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="needs poppler-utils")
-def test_pdf_embeds_the_chinese_font_and_its_text_can_be_extracted(tmp_path):
-    path = tmp_path / "chart.pdf"
-    path.write_bytes(heatmap("zh").pdf())
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    lines = [line.split() for line in fonts.splitlines()[2:]]
+@needs_poppler
+def test_pdf_embeds_the_chinese_font_and_its_text_can_be_extracted():
+    data = heatmap("zh").pdf()
+    lines = pdf_fonts(data)
     assert lines and all("NotoSansCJKsc-Regular" in line[0] and line[-5:-2] == ["yes", "yes", "yes"] for line in lines)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(data)
     assert "安装：体验如何" in text and "交付与安装" in text
 
 
