@@ -94,14 +94,6 @@ def peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def database_url(option: str | None, folder: str) -> str:
-    """A new SQLite file, or the named PostgreSQL database dropped and created."""
-    if option is None:
-        return f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-    server, name = option.rsplit("/", 1)
-    return servers.recreate_postgres_database(server, name)
-
-
 def measure(url: str, path: Path) -> dict:
     """Migrate, load the surveys, then time each step against the csv.reader floor."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SURVEYS_DIR": str(ROOT / "surveys")})
@@ -134,7 +126,7 @@ def main() -> None:
         path = Path(folder) / "customers.csv"
         write_csv(path, options.rows, options.seed, date.today())
         size = path.stat().st_size
-        url = database_url(options.database, folder)
+        url = servers.fresh_database(options.database, folder)
         figures = measure(url, path)
     kind = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
     rows, floor = options.rows, figures["floor_seconds"]

@@ -32,11 +32,7 @@ def make_client(database: str | None, folder: str):
     """A test client of an app on a freshly migrated database holding the demo surveys."""
     from app import create_app
 
-    if database is None:
-        database = f"sqlite:///{folder}/profile.sqlite3"
-    elif database.startswith("postgresql"):
-        server, name = database.rsplit("/", 1)
-        database = servers.recreate_postgres_database(server, name)
+    database = servers.fresh_database(database, folder)
     servers.prepare_touchloop_database(database)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
     return app.test_client()

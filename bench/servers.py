@@ -53,6 +53,14 @@ def recreate_postgres_database(server: str, name: str) -> str:
     return f"{server}/{name}"
 
 
+def fresh_database(postgres_url: str | None, folder: str | Path) -> str:
+    """A new SQLite file in ``folder``, or the PostgreSQL database ``postgres_url`` names, dropped and created."""
+    if postgres_url is None:
+        return f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+    server, name = postgres_url.rsplit("/", 1)
+    return recreate_postgres_database(server, name)
+
+
 def prepare_touchloop_database(url: str) -> None:
     """Migrate an empty database and load the demo surveys into it."""
     flask_cli(url, "db", "upgrade", "heads")

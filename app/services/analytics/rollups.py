@@ -111,8 +111,12 @@ def rollup_differences(session: Session, *, limit: int = 20) -> list[str]:
 
 
 def _dialect(session: Session) -> str:
-    """The database's dialect name, refusing one the rollup SQL is not written for."""
+    """The database's dialect name, refusing one the rollup SQL is not written for.
+
+    Touchloop runs on PostgreSQL and SQLite only (the README's two setups); the rollups' day arithmetic
+    is written in each one's SQL, so any other database is refused here, by name, rather than miscounted.
+    """
     name = session.get_bind().dialect.name
     if name not in UTC_DAY:
-        raise NotImplementedError(f"the analytics rollups support PostgreSQL and SQLite, not {name}")
+        raise RuntimeError(f"Touchloop's analytics run on PostgreSQL or SQLite; this database is {name}")
     return name
